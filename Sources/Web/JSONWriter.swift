@@ -1,0 +1,129 @@
+import Hummingbird
+import TSDB
+
+/// Builds JSON text directly into bytes: responses here are large and regular, and Prometheus's
+/// exact shapes (values as strings, fixed field order) are easier to state than to coax out of
+/// `JSONEncoder`. Callers pair every `begin` with its `end`.
+struct JSONWriter {
+    var bytes: [UInt8] = []
+    private var needsComma = false
+
+    init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+
+    private mutating func separate() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        needsComma = false
+    }
+
+    mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")) }
+    mutating func endObject() { bytes.append(UInt8(ascii: "}")); needsComma = true }
+    mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")) }
+    mutating func endArray() { bytes.append(UInt8(ascii: "]")); needsComma = true }
+
+    mutating func key(_ name: String) {
+        separate()
+        appendQuoted(name)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    mutating func string(_ s: String) {
+        separate()
+        appendQuoted(s)
+        needsComma = true
+    }
+
+    /// A number or literal written as-is (the caller guarantees it is valid JSON).
+    mutating func raw(_ s: String) {
+        separate()
+        bytes.append(contentsOf: s.utf8)
+        needsComma = true
+    }
+
+    mutating func labels(_ labels: Labels) {
+        beginObject()
+        for p in labels.pairs {
+            key(p.name)
+            string(p.value)
+        }
+        endObject()
+    }
+
+    mutating func strings(_ list: [String]) {
+        beginArray()
+        for s in list { string(s) }
+        endArray()
+    }
+
+    private mutating func appendQuoted(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
+            default: bytes.append(b)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    var response: Response {
+        Response(status: .ok, headers: [.contentType: "application/json"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// `{"status":"success","data":<what body writes>}` as a response.
+    static func success(_ body: (inout JSONWriter) -> Void) -> Response {
+        var w = JSONWriter(capacity: 4096)
+        w.beginObject()
+        w.key("status")
+        w.string("success")
+        w.key("data")
+        body(&w)
+        w.endObject()
+        return w.response
+    }
+}
+
+/// Prometheus's text for a float in results: `NaN`, `+Inf`, `-Inf`, or the shortest decimal
+/// that reads back as the same double, never in exponent form (Go's `FormatFloat(v, 'f', -1, 64)`).
+func formatValue(_ v: Double) -> String {
+    if v.isNaN { return "NaN" }
+    if v == .infinity { return "+Inf" }
+    if v == -.infinity { return "-Inf" }
+    // Swift prints the shortest round-tripping digits, sometimes with an exponent: re-place the point.
+    var text = Substring("\(v)")
+    let negative = text.hasPrefix("-")
+    if negative { text = text.dropFirst() }
+    var exponent = 0
+    if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+        exponent = Int(text[text.index(after: e)...]) ?? 0
+        text = text[..<e]
+    }
+    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+    var digits = String(parts[0]) + (parts.count > 1 ? String(parts[1]) : "")
+    var point = parts[0].count + exponent
+    // Trim leading zeros (keeping the point's place) and trailing zeros.
+    while digits.count > 1 && digits.hasPrefix("0") {
+        digits.removeFirst()
+        point -= 1
+    }
+    while digits.count > 1 && digits.hasSuffix("0") && digits.count > point { digits.removeLast() }
+    var out: String
+    if digits == "0" {
+        out = "0"
+    } else if point <= 0 {
+        out = "0." + String(repeating: "0", count: -point) + digits
+    } else if point >= digits.count {
+        out = digits + String(repeating: "0", count: point - digits.count)
+    } else {
+        let idx = digits.index(digits.startIndex, offsetBy: point)
+        out = digits[..<idx] + "." + digits[idx...]
+    }
+    return negative ? "-" + out : out
+}

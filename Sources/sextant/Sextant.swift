@@ -1,0 +1,47 @@
+import ArgumentParser
+import Hummingbird
+import Logging
+import Web
+
+@main
+struct Sextant: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Performance monitoring and usage analytics in one server.",
+        subcommands: [Serve.self]
+    )
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the server.")
+
+    @Option(help: "Data directory.") var data: String?
+    @Option(help: "Address to listen on, HOST:PORT.") var listen: String?
+    @Option(help: "YAML file with the same settings as these flags.") var config: String?
+    @Option(help: "How long to keep samples, e.g. 15d, 12h, 1y.") var retention: String?
+    @Option(name: .customLong("retention-size"), help: "Most bytes of blocks to keep, e.g. 50GB.") var retentionSize: String?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
+
+    func run() async throws {
+        var cfg = ServerConfig()
+        do {
+            if let config { try cfg.load(yamlFile: config) }
+            if let data { cfg.dataDirectory = data }
+            if let listen { try cfg.setListen(listen) }
+            if let retention { cfg.db.retention = try parseDuration(retention) }
+            if let retentionSize { cfg.db.retentionBytes = try parseBytes(retentionSize) }
+        } catch let e as ConfigError {
+            throw ValidationError(e.description)
+        }
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = level
+            return h
+        }
+        let logger = Logger(label: "sextant")
+        let app = try await buildApplication(cfg, logger: logger)
+        try await app.runService()
+    }
+}
