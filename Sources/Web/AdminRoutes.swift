@@ -18,7 +18,7 @@ struct AdminRoutes: Sendable {
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: buffer)))
         }
         router.post("/api/v1/admin/tsdb/snapshot") { req, _ in
-            let skipHead = req.uri.queryParameters.get("skip_head").map { $0 == "true" || $0 == "1" } ?? false
+            let skipHead = try await RequestParameters(req).get("skip_head").map { $0 == "true" || $0 == "1" } ?? false
             let name = try await Task.detached { try mapStorageError { try db.snapshot(withHead: !skipHead) } }.value
             return JSONWriter.success { w in
                 w.beginObject()

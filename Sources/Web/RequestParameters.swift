@@ -3,24 +3,22 @@ import Hummingbird
 /// Query-string parameters merged with those of a form-encoded POST body, as Prometheus's API
 /// accepts both (Grafana sends long queries by POST).
 struct RequestParameters: Sendable {
-    private let params: Parameters
+    private var pairs: [(String, String)]
 
     static let maxFormBytes = 4 << 20
 
+    /// Decodes keys as well as values (clients send `match%5B%5D`), and `+` as a space, as Go does.
     init(_ request: Request) async throws {
-        var merged = request.uri.queryParameters
+        pairs = try decodeForm(request.uri.query ?? "")
         if request.method == .post,
            request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
             let body = try await collectBody(request, limit: RequestParameters.maxFormBytes)
-            for (k, v) in try decodeForm(String(buffer: body)) {
-                merged.append(key: Substring(k), value: Substring(v))
-            }
+            pairs += try decodeForm(String(buffer: body))
         }
-        params = merged
     }
 
-    func get(_ name: String) -> String? { params.get(name) }
-    func getAll(_ name: String) -> [String] { params.getAll(name) }
+    func get(_ name: String) -> String? { pairs.first { $0.0 == name }?.1 }
+    func getAll(_ name: String) -> [String] { pairs.filter { $0.0 == name }.map(\.1) }
 
     /// A time parameter in milliseconds, or `fallback` when absent.
     func time(_ name: String, default fallback: Int64) throws -> Int64 {

@@ -15,7 +15,7 @@ import TSDB
         try await server.waitReady()
 
         let headers = ["Content-Encoding": "snappy", "Content-Type": "application/x-protobuf"]
-        let acked = Mutex<[Int: Int]>([:])   // request number -> samples in it
+        let acked = AckedRequests()   // request number -> samples in it
         let seriesPerRequest = 100
         // Two writers, as Prometheus's shards would, until the server dies under them.
         await withTaskGroup(of: Void.self) { group in
@@ -29,7 +29,7 @@ import TSDB
                         }
                         let body = Data(RemoteWriteEncoder.encodeCompressed(series))
                         guard let (_, status) = try? await server.post("/api/v1/write", body: body, headers: headers) else { return }
-                        if status == 204 { acked.withLock { $0[n] = seriesPerRequest } } else { return }
+                        if status == 204 { acked.map.withLock { $0[n] = seriesPerRequest } } else { return }
                         n += 2
                     }
                 }
@@ -39,15 +39,14 @@ import TSDB
                 server.kill9()
             }
         }
-        let ackedNow = acked.withLock { $0 }
+        let ackedNow = acked.map.withLock { $0 }
         #expect(ackedNow.count > 10, "the writers should have been acknowledged many times before the kill")
 
         let restarted = try ServerProcess(data: dir, port: port)
         defer { restarted.stop() }
         try await restarted.waitReady()
-        let match = "{__name__=\"crash_test\"}".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-        let (data, status) = try await restarted.get("/api/v1/export?match[]=" + match)
-        #expect(status == 200)
+        let (data, status) = try await restarted.get("/api/v1/export", query: ["match[]": "{__name__=\"crash_test\"}"])
+        #expect(status == 200, "\(String(decoding: data, as: UTF8.self))")
         var found = Set<Int>()
         for line in data.split(separator: UInt8(ascii: "\n")) {
             guard let obj = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
@@ -61,4 +60,8 @@ import TSDB
         }
         #expect(missing == 0, "\(missing) acknowledged samples were lost")
     }
+}
+
+final class AckedRequests: Sendable {
+    let map = Mutex<[Int: Int]>([:])
 }

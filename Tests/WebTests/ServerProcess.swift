@@ -58,8 +58,10 @@ final class ServerProcess: @unchecked Sendable {
         }
     }
 
-    func get(_ path: String) async throws -> (Data, Int) {
-        var req = URLRequest(url: URL(string: base + path)!)
+    func get(_ path: String, query: [String: String] = [:]) async throws -> (Data, Int) {
+        var url = URLComponents(string: base + path)!
+        if !query.isEmpty { url.queryItems = query.map { URLQueryItem(name: $0.key, value: $0.value) } }
+        var req = URLRequest(url: url.url!)
         req.timeoutInterval = 30
         let (data, resp) = try await URLSession.shared.data(for: req)
         return (data, (resp as? HTTPURLResponse)?.statusCode ?? 0)

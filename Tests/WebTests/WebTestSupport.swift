@@ -31,7 +31,7 @@ func writeBody(_ series: [([String: String], [(Int64, Double)])]) -> ByteBuffer 
 
 let remoteWriteHeaders: HTTPFields = [
     .contentEncoding: "snappy", .contentType: "application/x-protobuf",
-    HTTPField.Name("X-Prometheus-Remote-Write-Version")!: "0.1.0",
+    .init("X-Prometheus-Remote-Write-Version")!: "0.1.0",
 ]
 
 func json(_ buffer: ByteBuffer) throws -> [String: Any] {
