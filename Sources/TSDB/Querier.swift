@@ -110,8 +110,6 @@ extension DB {
 }
 
 extension BlockReader: PostingsIndex {
-    func postings(_ name: String, _ value: String) -> [UInt32] { postings(name: name, value: value) }
-
     /// Appends the samples of one chunk of this block to `out`.
     func decodeChunk(_ ref: ChunkRef, into out: inout [Sample]) throws {
         try XORChunk.decode(chunkBytes(ref), into: &out)

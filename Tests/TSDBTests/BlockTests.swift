@@ -201,9 +201,9 @@ private func writeSmallBlock(_ dir: BlockTempDir, seed: UInt64, count: Int = 30)
             let expected = sorted.indices.filter { i in
                 matchers.allSatisfy { $0.matches(sorted[i].labels[$0.name] ?? "") }
             }.map { UInt32($0) }
-            #expect(r.postings(matching: matchers) == expected, "\(matchers)")
+            #expect(r.select(matchers) == expected, "\(matchers)")
         }
-        #expect(r.postings(matching: []) == r.allPostings())
+        #expect(r.select([]) == r.allPostings())
     }
 
     @Test func emptyBlock() throws {
@@ -216,7 +216,7 @@ private func writeSmallBlock(_ dir: BlockTempDir, seed: UInt64, count: Int = 30)
         #expect(r.seriesCount == 0)
         #expect(r.labelNames().isEmpty)
         #expect(r.postings(name: "a", value: "b").isEmpty)
-        #expect(r.postings(matching: []).isEmpty)
+        #expect(r.select([]).isEmpty)
         #expect(throws: TSDBError.self) { try r.series(0) }
         #expect(try readEverything(r) == Snapshot())
 
@@ -397,7 +397,7 @@ private func writeSmallBlock(_ dir: BlockTempDir, seed: UInt64, count: Int = 30)
         try verify(r, series)
         #expect(r.labelValues("instance").count == 200)
         #expect(r.postings(name: "job", value: "node").count == 20_000)
-        let m = try r.postings(matching: [Matcher(.regexMatch, "instance", "host-1.*"), .equal("le", "3")])
+        let m = try r.select([Matcher(.regexMatch, "instance", "host-1.*"), .equal("le", "3")])
         #expect(!m.isEmpty && m.allSatisfy { (try? r.series($0).labels["le"]) == "3" })
     }
 
@@ -527,7 +527,7 @@ private func writeSmallBlock(_ dir: BlockTempDir, seed: UInt64, count: Int = 30)
             do {
                 let r = try BlockReader(directory: block)
                 _ = try readEverything(r)
-                _ = r.postings(matching: [try Matcher(.regexMatch, Labels.metricName, ".+"), try Matcher(.notEqual, "job", "x")])
+                _ = r.select([try Matcher(.regexMatch, Labels.metricName, ".+"), try Matcher(.notEqual, "job", "x")])
                 outcomes[0] += 1
             } catch let e as TSDBError {
                 #expect(e.code == .corrupted, "\(e)")

@@ -57,36 +57,6 @@ extension BlockReader {
         }
     }
 
-    /// Ids of the series matching all `matchers`, with Prometheus semantics: a missing label
-    /// counts as the empty value, so `foo=""` or `foo!~"x"` also select series without `foo`.
-    /// No matchers select every series.
-    public func postings(matching matchers: [Matcher]) -> [UInt32] {
-        var include: [[UInt32]] = []
-        var exclude: [[UInt32]] = []
-        for m in matchers {
-            if m.matchesEmpty {
-                // Everything matches except series whose value of the label fails the matcher.
-                if m.kind == .notEqual {
-                    exclude.append(postings(name: m.name, value: m.value))
-                } else {
-                    exclude.append(postings(name: m.name) { !m.matches($0) })
-                }
-            } else if m.kind == .equal {
-                include.append(postings(name: m.name, value: m.value))
-            } else if m.kind == .regexMatch, let set = m.setValues {
-                include.append(PostingsMath.union(set.map { postings(name: m.name, value: $0) }))
-            } else {
-                include.append(postings(name: m.name, where: m.matches))
-            }
-            if include.last?.isEmpty == true { return [] }
-        }
-        var result = include.isEmpty ? allPostings() : PostingsMath.intersect(include)
-        for e in exclude where !e.isEmpty && !result.isEmpty {
-            result = PostingsMath.subtract(result, e)
-        }
-        return result
-    }
-
     /// `0..<seriesCount`.
     public func allPostings() -> [UInt32] {
         Array(0..<UInt32(seriesCount))

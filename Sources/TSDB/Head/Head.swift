@@ -133,12 +133,15 @@ public final class Head: Sendable {
 }
 
 extension Head: PostingsIndex {
-    func postings(_ name: String, _ value: String) -> [UInt64] {
+    func postings(name: String, value: String) -> [UInt64] {
         postingsLock.withLock { $0.postings(name, value) }
     }
 
-    func labelValues(_ name: String) -> [String] {
-        postingsLock.withLock { Array($0.values(name).keys) }
+    func postings(name: String, where predicate: (String) throws -> Bool) rethrows -> [UInt64] {
+        let lists = try postingsLock.withLock { p in
+            try p.values(name).filter { try predicate($0.key) }.map(\.value)
+        }
+        return PostingsMath.union(lists)
     }
 
     func allPostings() -> [UInt64] {

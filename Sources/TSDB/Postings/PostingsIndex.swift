@@ -1,10 +1,11 @@
-/// A label index that can answer matcher queries: the head's `MemPostings` and a block's index.
+/// A label index that can answer matcher queries: the head's and a block's.
 protocol PostingsIndex {
     associatedtype ID: FixedWidthInteger & Sendable
     /// Sorted ids of the series with label `name="value"`.
-    func postings(_ name: String, _ value: String) -> [ID]
-    /// Every value the label `name` takes.
-    func labelValues(_ name: String) -> [String]
+    func postings(name: String, value: String) -> [ID]
+    /// Sorted ids of the series whose value of `name` satisfies `predicate` (a union over values;
+    /// series without the label are never included).
+    func postings(name: String, where predicate: (String) throws -> Bool) rethrows -> [ID]
     /// Sorted ids of every series.
     func allPostings() -> [ID]
 }
@@ -12,35 +13,31 @@ protocol PostingsIndex {
 extension PostingsIndex {
     /// Sorted ids of the series that satisfy every matcher.
     ///
-    /// Matchers that reject a missing label (`a="x"`, `a=~"x.+"`) each select a union of value
-    /// lists, and those are intersected; matchers that accept a missing label (`a!="x"`, `a=""`)
-    /// are applied by subtracting the values they reject, as Prometheus's index does.
+    /// A missing label counts as the empty value, as in Prometheus. Matchers that reject the empty
+    /// value (`a="x"`, `a=~"x.+"`) each select a union of value lists, and those are intersected;
+    /// matchers that accept it (`a!="x"`, `a=""`) subtract the series whose value they reject.
+    /// No matchers select every series.
     func select(_ matchers: [Matcher]) -> [ID] {
-        var result: [ID]?
-        var subtract: [[ID]] = []
+        var include: [[ID]] = []
+        var exclude: [[ID]] = []
         for m in matchers {
-            if !m.matchesEmpty {
-                let ids: [ID]
-                switch m.kind {
-                case .equal:
-                    ids = postings(m.name, m.value)
-                default:
-                    let values = m.setValues.map { $0.filter { !$0.isEmpty } } ?? labelValues(m.name).filter(m.matches)
-                    ids = PostingsMath.union(values.map { postings(m.name, $0) })
-                }
-                result = result.map { PostingsMath.intersect($0, ids) } ?? ids
-                if result!.isEmpty { return [] }
+            if m.matchesEmpty {
+                exclude.append(m.kind == .notEqual
+                    ? postings(name: m.name, value: m.value)
+                    : postings(name: m.name) { !m.matches($0) })
+            } else if m.kind == .equal {
+                include.append(postings(name: m.name, value: m.value))
+            } else if m.kind == .regexMatch, let set = m.setValues {
+                include.append(PostingsMath.union(set.map { postings(name: m.name, value: $0) }))
             } else {
-                let rejected = labelValues(m.name).filter { !m.matches($0) }
-                if !rejected.isEmpty {
-                    subtract.append(PostingsMath.union(rejected.map { postings(m.name, $0) }))
-                }
+                include.append(postings(name: m.name, where: m.matches))
             }
+            if include.last?.isEmpty == true { return [] }
         }
-        var ids = result ?? allPostings()
-        for s in subtract where !ids.isEmpty {
-            ids = PostingsMath.subtract(ids, s)
+        var result = include.isEmpty ? allPostings() : PostingsMath.intersect(include)
+        for e in exclude where !e.isEmpty && !result.isEmpty {
+            result = PostingsMath.subtract(result, e)
         }
-        return ids
+        return result
     }
 }
