@@ -22,8 +22,13 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "Ingest", dependencies: ["TSDB"]),
+        .target(name: "PromQL", dependencies: ["TSDB"]),
+        .target(name: "PromQLTest", dependencies: [
+            "PromQL", "TSDB",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Web", dependencies: [
-            "TSDB", "Ingest",
+            "TSDB", "Ingest", "PromQL",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -32,11 +37,12 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "sextant", dependencies: [
-            "Web",
+            "Web", "PromQL", "PromQLTest",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TSDB"]),
+        .testTarget(name: "PromQLTests", dependencies: ["PromQL", "PromQLTest", "TSDB"]),
         .testTarget(name: "WebTests", dependencies: [
             "Web",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

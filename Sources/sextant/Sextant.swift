@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import Hummingbird
 import Logging
 import Web
@@ -41,6 +42,8 @@ struct Serve: AsyncParsableCommand {
             return h
         }
         let logger = Logger(label: "sextant")
+        // Past a file-size limit, fail the write (and answer 5xx) instead of dying.
+        signal(SIGXFSZ, SIG_IGN)
         let app = try await buildApplication(cfg, logger: logger)
         try await app.runService()
     }

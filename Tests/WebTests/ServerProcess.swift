@@ -22,15 +22,23 @@ final class ServerProcess: @unchecked Sendable {
         return dir.appendingPathComponent("sextant").path
     }
 
-    init(data: String, port: Int) throws {
+    /// Starts the server; with `fileSizeLimitKiB` every file it writes is capped at that size,
+    /// which makes writes fail as on a full disk.
+    init(data: String, port: Int, fileSizeLimitKiB: Int? = nil) throws {
         self.port = port
         base = "http://127.0.0.1:\(port)"
         let bin = ServerProcess.binary
         guard FileManager.default.isExecutableFile(atPath: bin) else {
             throw TestFailure("the sextant binary is not built at \(bin): run `swift build` before `swift test`")
         }
-        process.executableURL = URL(fileURLWithPath: bin)
-        process.arguments = ["serve", "--data", data, "--listen", "127.0.0.1:\(port)", "--log-level", "warning"]
+        let args = ["serve", "--data", data, "--listen", "127.0.0.1:\(port)", "--log-level", "warning"]
+        if let limit = fileSizeLimitKiB {
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = ["-c", "ulimit -f \(limit) && exec \"$0\" \"$@\"", bin] + args
+        } else {
+            process.executableURL = URL(fileURLWithPath: bin)
+            process.arguments = args
+        }
         process.standardOutput = FileHandle.nullDevice
         try process.run()
     }
