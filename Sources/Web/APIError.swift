@@ -10,6 +10,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         case unavailable = "unavailable"
         case tooLarge = "too_large"
         case notFound = "not_found"
+        case timeout = "timeout"
+        case canceled = "canceled"
     }
 
     public var kind: Kind
@@ -27,6 +29,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         case (nil, .unavailable): self.status = .serviceUnavailable
         case (nil, .tooLarge): self.status = .contentTooLarge
         case (nil, .notFound): self.status = .notFound
+        case (nil, .timeout): self.status = .serviceUnavailable
+        case (nil, .canceled): self.status = .serviceUnavailable
         }
     }
 

@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import Metrics
 import Prometheus
+import PromQL
 import ServiceLifecycle
 import TSDB
 
@@ -15,6 +16,7 @@ public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(lab
     router.middlewares.add(LogRequestsMiddleware(.debug))
     AdminRoutes(db: db, registry: registry).register(on: router)
     ReadRoutes(db: db).register(on: router)
+    QueryRoutes(db: db, engine: Engine(options: config.query)).register(on: router)
     let write = RemoteWriteHandler(db: db, limits: config.limits, logger: logger)
     router.post("/api/v1/write") { req, ctx in try await write.handle(req, context: ctx) }
     let service = TSDBService(db: db, maintenanceInterval: config.maintenanceInterval,

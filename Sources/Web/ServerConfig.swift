@@ -1,4 +1,5 @@
 import Foundation
+import PromQL
 import TSDB
 import Yams
 
@@ -11,6 +12,7 @@ public struct ServerConfig: Sendable {
     public var port = 8686
     public var db = DBOptions()
     public var limits = IngestLimits()
+    public var query = EngineOptions()
     /// How often the head is checked for cutting, blocks compacted and retention applied.
     public var maintenanceInterval: Duration = .seconds(30)
     /// How often the WAL is fsynced (acknowledged writes already survive a process crash).
