@@ -1,4 +1,5 @@
 import Hummingbird
+import PromQL
 import TSDB
 
 /// Builds JSON text directly into bytes: responses here are large and regular, and Prometheus's
@@ -90,40 +91,6 @@ struct JSONWriter {
     }
 }
 
-/// Prometheus's text for a float in results: `NaN`, `+Inf`, `-Inf`, or the shortest decimal
-/// that reads back as the same double, never in exponent form (Go's `FormatFloat(v, 'f', -1, 64)`).
-func formatValue(_ v: Double) -> String {
-    if v.isNaN { return "NaN" }
-    if v == .infinity { return "+Inf" }
-    if v == -.infinity { return "-Inf" }
-    // Swift prints the shortest round-tripping digits, sometimes with an exponent: re-place the point.
-    var text = Substring("\(v)")
-    let negative = text.hasPrefix("-")
-    if negative { text = text.dropFirst() }
-    var exponent = 0
-    if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-        exponent = Int(text[text.index(after: e)...]) ?? 0
-        text = text[..<e]
-    }
-    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-    var digits = String(parts[0]) + (parts.count > 1 ? String(parts[1]) : "")
-    var point = parts[0].count + exponent
-    // Trim leading zeros (keeping the point's place) and trailing zeros.
-    while digits.count > 1 && digits.hasPrefix("0") {
-        digits.removeFirst()
-        point -= 1
-    }
-    while digits.count > 1 && digits.hasSuffix("0") && digits.count > point { digits.removeLast() }
-    var out: String
-    if digits == "0" {
-        out = "0"
-    } else if point <= 0 {
-        out = "0." + String(repeating: "0", count: -point) + digits
-    } else if point >= digits.count {
-        out = digits + String(repeating: "0", count: point - digits.count)
-    } else {
-        let idx = digits.index(digits.startIndex, offsetBy: point)
-        out = digits[..<idx] + "." + digits[idx...]
-    }
-    return negative ? "-" + out : out
-}
+/// Prometheus's text for a float in results: Go's `FormatFloat(v, 'f', -1, 64)`, with `NaN`,
+/// `+Inf` and `-Inf`.
+func formatValue(_ v: Double) -> String { formatPromValue(v) }
