@@ -20,6 +20,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "YAML file with the same settings as these flags.") var config: String?
     @Option(help: "How long to keep samples, e.g. 15d, 12h, 1y.") var retention: String?
     @Option(name: .customLong("retention-size"), help: "Most bytes of blocks to keep, e.g. 50GB.") var retentionSize: String?
+    @Option(name: .customLong("query.lookback-delta"), help: "How far back an instant selector looks for a sample, e.g. 5m.") var lookbackDelta: String?
+    @Option(name: .customLong("query.timeout"), help: "Longest a query may run, e.g. 2m.") var queryTimeout: String?
+    @Option(name: .customLong("query.max-samples"), help: "Most samples a query may hold in memory at once.") var maxSamples: Int?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
 
     func run() async throws {
@@ -30,6 +33,12 @@ struct Serve: AsyncParsableCommand {
             if let listen { try cfg.setListen(listen) }
             if let retention { cfg.db.retention = try parseDuration(retention) }
             if let retentionSize { cfg.db.retentionBytes = try parseBytes(retentionSize) }
+            if let lookbackDelta { cfg.query.lookbackDelta = try parseDuration(lookbackDelta) }
+            if let queryTimeout { cfg.query.timeout = .milliseconds(try parseDuration(queryTimeout)) }
+            if let maxSamples {
+                guard maxSamples > 0 else { throw ConfigError("--query.max-samples must be positive") }
+                cfg.query.maxSamples = maxSamples
+            }
         } catch let e as ConfigError {
             throw ValidationError(e.description)
         }
