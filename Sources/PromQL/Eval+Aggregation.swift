@@ -227,7 +227,7 @@ extension Evaluator {
         }
         let valueLabel = lit.value
         if valueLabel.isEmpty || valueLabel.unicodeScalars.contains("\u{FFFD}") {
-            throw Evaluator.error("invalid label name \(state.sourceText(lit.position) ?? goQuoted(valueLabel))")
+            throw Evaluator.error("invalid label name \(state.sourceText(lit.position) ?? goQuote(valueLabel))")
         }
         var grouping = grouping
         if !a.without {

@@ -62,7 +62,7 @@ extension Labels {
             if i > 0 { s += ", " }
             s += p.name
             s += "="
-            s += goQuoted(p.value)
+            s += goQuote(p.value)
         }
         return s + "}"
     }
@@ -81,39 +81,4 @@ extension Labels {
 
     /// Prometheus's `Labels.Hash()` (xxHash64 of `hashBytes`), which `limit_ratio` samples by.
     var promHash: UInt64 { XXHash64.hash(hashBytes) }
-}
-
-
-/// Go's `strconv.Quote` (as `%q` prints strings in Prometheus's messages): double quotes, escapes
-/// for quotes, backslashes and control characters, printable unicode kept.
-func goQuoted(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        case "\u{07}": out += "\\a"
-        case "\u{08}": out += "\\b"
-        case "\u{0C}": out += "\\f"
-        case "\u{0B}": out += "\\v"
-        default:
-            if u.value < 0x20 || u.value == 0x7f {
-                out += "\\x" + String(u.value, radix: 16).leftPadded(2)
-            } else if (0x80..<0xA0).contains(u.value) {
-                out += "\\u" + String(u.value, radix: 16).leftPadded(4)
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-    }
-    return out + "\""
-}
-
-extension String {
-    fileprivate func leftPadded(_ n: Int) -> String {
-        count >= n ? self : String(repeating: "0", count: n - count) + self
-    }
 }

@@ -128,9 +128,9 @@ extension TestScript {
     }
 
     private func checkFailure(_ ev: Eval, _ message: String) -> String? {
-        if let m = ev.failMessage, m != message { return "expected error \(goStyleQuote(m)), but got: \(message)" }
+        if let m = ev.failMessage, m != message { return "expected error \(goQuote(m)), but got: \(message)" }
         if let p = ev.failPattern, !Expectation(message: nil, pattern: p).matches(message) {
-            return "expected error matching pattern \(goStyleQuote(p)), but got: \(message)"
+            return "expected error matching pattern \(goQuote(p)), but got: \(message)"
         }
         if let e = ev.expects[.fail]?.first, !e.matches(message) {
             return "expected error matching \(e.description), but got: \(message)"
@@ -148,7 +148,7 @@ extension TestScript {
                 return "expected \(kind.rawValue) annotation matching \(e.description) but no matching annotation was found, found: \(actual)"
             }
             for s in actual where !expected.contains(where: { $0.matches(s) }) {
-                return "unexpected \(kind.rawValue) annotation \(goStyleQuote(s))"
+                return "unexpected \(kind.rawValue) annotation \(goQuote(s))"
             }
         }
         if ev.expects[.noWarn] != nil && !a.warnings.isEmpty { return "unexpected warning annotations: \(a.warnings)" }
@@ -297,7 +297,7 @@ extension TestScript {
     private func describe(_ v: Value) -> String {
         switch v {
         case .scalar(_, let x): return "scalar \(fmt(x))"
-        case .string(_, let s): return "string \(goStyleQuote(s))"
+        case .string(_, let s): return "string \(goQuote(s))"
         case .vector(let vec): return "{" + vec.map { "\($0.labels.promText) => \(fmt($0.v))" }.joined(separator: ", ") + "}"
         case .matrix(let m): return m.map { "\($0.labels.promText) => \(pointsText($0.samples))" }.joined(separator: "; ")
         }
@@ -325,7 +325,7 @@ private func pointsText(_ s: [Sample]) -> String {
 extension Labels {
     /// `{__name__="a", b="c"}`, as Prometheus prints label sets in its runner's messages.
     var promText: String {
-        "{" + pairs.map { "\($0.name)=\(goStyleQuote($0.value))" }.joined(separator: ", ") + "}"
+        "{" + pairs.map { "\($0.name)=\(goQuote($0.value))" }.joined(separator: ", ") + "}"
     }
 }
 

@@ -54,7 +54,7 @@ public struct TestScript: Sendable {
             return re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
         }
 
-        var description: String { message.map { "message \(goStyleQuote($0))" } ?? "pattern \(goStyleQuote(pattern ?? ".*"))" }
+        var description: String { message.map { "message \(goQuote($0))" } ?? "pattern \(goQuote(pattern ?? ".*"))" }
     }
 
     struct Eval: Sendable {
@@ -365,23 +365,3 @@ func goUnquote(_ s: String) -> String? {
     return out
 }
 
-/// `"..."` with Go-style escapes (quotes, backslashes, control characters), for messages.
-func goStyleQuote(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        default:
-            if u.value < 0x20 || u.value == 0x7f {
-                out += "\\u{" + String(u.value, radix: 16) + "}"
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-    }
-    return out + "\""
-}

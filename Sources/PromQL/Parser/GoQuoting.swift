@@ -53,7 +53,7 @@ private func appendEscaped(_ s: Unicode.Scalar, quote: Unicode.Scalar, to out: i
 }
 
 /// Go's `strconv.Quote`: a double-quoted string with Go escapes.
-func goQuote(_ s: String) -> String {
+public func goQuote(_ s: String) -> String {
     var out = "\""
     out.reserveCapacity(s.utf8.count + 2)
     for scalar in s.unicodeScalars {
