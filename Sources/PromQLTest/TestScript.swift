@@ -236,7 +236,7 @@ public struct TestScript: Sendable {
                 continue
             }
             if def.hasPrefix("expect string") {
-                guard let s = goUnquote(String(def.dropFirst("expect string".count)).trimmingCharacters(in: .init(charactersIn: " "))) else {
+                guard let s = try? goUnquote(String(def.dropFirst("expect string".count)).trimmingCharacters(in: .init(charactersIn: " "))) else {
                     return invalid("expected string literal not valid - check that the string is correctly quoted")
                 }
                 ev.expectedString = s
@@ -328,40 +328,4 @@ public struct TestScriptError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Go's `strconv.Unquote` for the forms the scripts use: "..." with escapes, `...` raw.
-func goUnquote(_ s: String) -> String? {
-    let scalars = Array(s.unicodeScalars)
-    guard scalars.count >= 2, let q = scalars.first, scalars.last == q, q == "\"" || q == "`" || q == "'" else { return nil }
-    let body = scalars[1..<(scalars.count - 1)]
-    if q == "`" {
-        if body.contains("`") { return nil }
-        var raw = ""
-        raw.unicodeScalars.append(contentsOf: body)
-        return raw
-    }
-    var out = ""
-    var it = body.makeIterator()
-    while let u = it.next() {
-        if u == q { return nil }
-        guard u == "\\" else {
-            out.unicodeScalars.append(u)
-            continue
-        }
-        guard let e = it.next() else { return nil }
-        switch e {
-        case "n": out += "\n"
-        case "t": out += "\t"
-        case "r": out += "\r"
-        case "\\": out += "\\"
-        case "\"": out += "\""
-        case "'": out += "'"
-        case "a": out += "\u{07}"
-        case "b": out += "\u{08}"
-        case "f": out += "\u{0C}"
-        case "v": out += "\u{0B}"
-        default: return nil
-        }
-    }
-    return out
-}
 

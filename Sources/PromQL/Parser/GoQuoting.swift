@@ -78,12 +78,12 @@ func goRuneDescription(_ s: Unicode.Scalar) -> String {
 }
 
 /// Why a quoted string could not be unquoted.
-struct UnquoteError: Error {}
+public struct UnquoteError: Error {}
 
 /// Prometheus's `strutil.Unquote`: strips `"`, `'` or `` ` `` quotes and resolves Go escapes
 /// (`\n`, `\x41`, `\101`, `\u00e9`, `\U0001F600`, ...). Single-quoted strings may hold any number of
 /// characters. `\x` and octal escapes produce raw bytes; invalid UTF-8 that results is repaired.
-func goUnquote(_ quoted: String) throws(UnquoteError) -> String {
+public func goUnquote(_ quoted: String) throws(UnquoteError) -> String {
     let scalars = Array(quoted.unicodeScalars)
     guard scalars.count >= 2, let quote = scalars.first, scalars.last == quote else { throw UnquoteError() }
     let body = scalars[1..<(scalars.count - 1)]
