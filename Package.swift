@@ -21,7 +21,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
-        .target(name: "Ingest", dependencies: ["TSDB"]),
+        .target(name: "EventStore", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Ingest", dependencies: ["TSDB", "EventStore"]),
         .target(name: "PromQL", dependencies: ["TSDB"]),
         .target(name: "PromQLTest", dependencies: [
             "PromQL", "TSDB",
@@ -41,6 +44,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB"]),
+        .testTarget(name: "EventStoreTests", dependencies: ["EventStore"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TSDB"]),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL", "PromQLTest", "TSDB"]),
         .testTarget(name: "WebTests", dependencies: [
