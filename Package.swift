@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         .target(name: "TSDB", dependencies: [
@@ -24,7 +25,10 @@ let package = Package(
         .target(name: "EventStore", dependencies: [
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Ingest", dependencies: ["TSDB", "EventStore"]),
+        .target(name: "Ingest", dependencies: [
+            "TSDB", "EventStore",
+            .product(name: "CompressNIO", package: "compress-nio"),
+        ]),
         .target(name: "PromQL", dependencies: ["TSDB"]),
         .target(name: "PromQLTest", dependencies: [
             "PromQL", "TSDB",
