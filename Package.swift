@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "sextant", targets: ["sextant"]),
+        .executable(name: "sextant-bench", targets: ["SextantBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
@@ -45,6 +46,10 @@ let package = Package(
         ]),
         .executableTarget(name: "sextant", dependencies: [
             "Web", "PromQL", "PromQLTest",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "SextantBench", dependencies: [
+            "TSDB", "PromQL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB"]),
