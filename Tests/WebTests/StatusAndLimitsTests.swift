@@ -73,6 +73,11 @@ import Testing
             try await client.execute(uri: "/api/v1/query?query=load_total&time=\(end)&timeout=soon", method: .get) { r in
                 #expect(r.status == .badRequest)
             }
+            try await client.execute(uri: "/api/v1/query_range?query=load_total&start=0&end=11001&step=1", method: .get) { r in
+                let doc = try json(r.body)
+                #expect(r.status == .badRequest)
+                #expect(doc["error"] as? String == "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
+            }
             // The server still answers small queries.
             try await client.execute(uri: "/api/v1/query?query=count(load_total%7Bi%3D%227%22%7D)&time=\(end)", method: .get) { r in
                 #expect(r.status == .ok)
