@@ -19,11 +19,16 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
+        .target(name: "DiskIO", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "TSDB", dependencies: [
+            "DiskIO",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "EventStore", dependencies: [
+            "DiskIO",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Ingest", dependencies: [
@@ -49,10 +54,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "SextantBench", dependencies: [
-            "TSDB", "PromQL",
+            "TSDB", "PromQL", "EventStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "TSDBTests", dependencies: ["TSDB"]),
+        .testTarget(name: "TSDBTests", dependencies: ["TSDB", "DiskIO"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TSDB"]),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL", "PromQLTest", "TSDB"]),
