@@ -94,6 +94,30 @@ public struct ByteReader {
     }
 
     @inline(__always)
+    public mutating func uint8() throws -> UInt8 {
+        guard offset < bytes.count else { throw failure("byte runs past the end of the payload") }
+        let v = bytes[offset]
+        offset += 1
+        return v
+    }
+
+    @inline(__always)
+    public mutating func uint32() throws -> UInt32 {
+        guard bytes.count - offset >= 4 else { throw failure("4-byte value runs past the end of the payload") }
+        let v = bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+        offset += 4
+        return UInt32(littleEndian: v)
+    }
+
+    /// The next `n` bytes, without copying.
+    public mutating func bytes(_ n: Int) throws -> UnsafeRawBufferPointer {
+        guard n >= 0, n <= remaining else { throw failure("\(n) bytes run past the end of the payload") }
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n)])
+        offset += n
+        return slice
+    }
+
+    @inline(__always)
     public mutating func uint64() throws -> UInt64 {
         guard bytes.count - offset >= 8 else { throw failure("8-byte value runs past the end of the payload") }
         let v = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)

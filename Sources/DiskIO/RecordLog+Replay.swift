@@ -30,7 +30,7 @@ extension RecordLog {
     /// - Throws: `.io` when a segment cannot be read or repaired; whatever `body` throws,
     ///   which stops the replay at once.
     public static func replay(
-        directory: String, from first: Int = 0, _ body: (UInt8, UnsafeRawBufferPointer) throws -> Disposition
+        directory: String, from first: Int = 0, _ body: (UInt8, UnsafeRawBufferPointer, Int) throws -> Disposition
     ) throws -> LogReplayReport {
         var report = LogReplayReport()
         guard LogDirectory.exists(directory) else { return report }
@@ -63,7 +63,7 @@ extension RecordLog {
     private static func replaySegment(
         _ directory: String, _ number: Int, isLast: Bool,
         buffer: inout UnsafeMutableRawBufferPointer, report: inout LogReplayReport,
-        _ body: (UInt8, UnsafeRawBufferPointer) throws -> Disposition
+        _ body: (UInt8, UnsafeRawBufferPointer, Int) throws -> Disposition
     ) throws {
         let path = LogDirectory.segmentPath(directory, number)
         let file = try LogSegmentFile.openForReading(path)
@@ -107,7 +107,7 @@ extension RecordLog {
                 damage = (offset, "checksum mismatch in record of \(length) payload bytes", end == size)
                 break
             }
-            let disposition = try body(type, payload)
+            let disposition = try body(type, payload, number)
             switch disposition {
             case .replayed:
                 report.records += 1

@@ -94,7 +94,7 @@ public final class WAL: Sendable {
     ) throws -> WALReplayReport {
         var series = 0, samples = 0
         let report = try translatingDiskErrors {
-            try RecordLog.replay(directory: directory, from: first) { type, payload in
+            try RecordLog.replay(directory: directory, from: first) { type, payload, _ in
                 let record: WALRecord?
                 do {
                     record = try WALRecord.decode(kind: type, payload: payload)
