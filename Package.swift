@@ -53,6 +53,8 @@ let package = Package(
             "Web", "PromQL", "PromQLTest",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Test helper: the child process EventStoreTests kill -9s (not shipped).
+        .executableTarget(name: "EventStoreCrashChild", dependencies: ["EventStore"]),
         .executableTarget(name: "SextantBench", dependencies: [
             "TSDB", "PromQL", "EventStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -94,7 +94,9 @@ public final class EventStore: EventReader, EventWriter {
         }
         try Self.loadSegments(directory, into: &s, report: &report, terms: termDictionary, users: userDictionary,
                               cache: cache, logger: options.logger)
-        let firstWAL = try translatingDiskErrors { try LogDirectory.segments(walDirectory).first?.number }
+        let firstWAL = try translatingDiskErrors {
+            LogDirectory.exists(walDirectory) ? try LogDirectory.segments(walDirectory).first?.number : nil
+        }
         let now = options.now()
         Self.rememberIDs(of: s.segments.values, into: &s, now: now, options: options, firstWAL: firstWAL)
         let pending = try Self.replay(walDirectory, into: &s, report: &report, users: userDictionary, now: now)
