@@ -102,7 +102,7 @@ struct EventStoreBench: ParsableCommand {
             for (k, v) in o["properties"] as? [String: Any] ?? [:] {
                 switch v {
                 case let s as String: props[k] = .string(s)
-                case let n as NSNumber where CFGetTypeID(n) == CFBooleanGetTypeID(): props[k] = .bool(n.boolValue)
+                case let n as NSNumber where String(cString: n.objCType) == "c": props[k] = .bool(n.boolValue)
                 case let n as NSNumber: props[k] = .number(n.doubleValue)
                 case is NSNull: props[k] = .null
                 default: props[k] = .json(String(decoding: try JSONSerialization.data(withJSONObject: v), as: UTF8.self))
