@@ -73,7 +73,7 @@ struct EventStoreBench: ParsableCommand {
         return cells
     }
 
-    static func seconds(_ d: Duration) -> Double {
+    func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
