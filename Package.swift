@@ -23,11 +23,16 @@ let package = Package(
         .target(name: "Statistics", dependencies: [
             .product(name: "RealModule", package: "swift-numerics"),
         ]),
+        .target(name: "DiskIO", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "TSDB", dependencies: [
+            "DiskIO",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "EventStore", dependencies: [
+            "DiskIO",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Ingest", dependencies: [
@@ -52,12 +57,14 @@ let package = Package(
             "Web", "PromQL", "PromQLTest",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Test helper: the child process EventStoreTests kill -9s (not shipped).
+        .executableTarget(name: "EventStoreCrashChild", dependencies: ["EventStore"]),
         .executableTarget(name: "SextantBench", dependencies: [
-            "TSDB", "PromQL",
+            "TSDB", "PromQL", "EventStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["Fixtures"]),
-        .testTarget(name: "TSDBTests", dependencies: ["TSDB"]),
+        .testTarget(name: "TSDBTests", dependencies: ["TSDB", "DiskIO"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TSDB"]),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL", "PromQLTest", "TSDB"]),
