@@ -626,7 +626,9 @@ def forecasting():
         p = r.params
         fits.append({"series": name, "trend": trend, "seasonal": seasonal, "period": m, "sse": r.sse,
                      "alpha": p["smoothing_level"], "beta": p.get("smoothing_trend", 0) if trend else 0,
-                     "gamma": p.get("smoothing_seasonal", 0) if seasonal else 0, "forecast": r.forecast(H)})
+                     "gamma": p.get("smoothing_seasonal", 0) if seasonal else 0, "forecast": r.forecast(H),
+                     "initialLevel": p["initial_level"], "initialTrend": p["initial_trend"] if trend else 0.0,
+                     "initialSeasons": list(p["initial_seasons"]) if seasonal else []})
 
     def hw_run(y, trend, seasonal, m, a, b, g, l0, b0, s0):
         """The statsmodels Holt-Winters recursion, to validate the ETSModel conversion below."""

@@ -2,15 +2,15 @@ extension HoltWintersSpec {
     /// The SSE-minimising smoothing parameters and initial states.
     func optimise() -> (ExponentialSmoothing.Parameters, ExponentialSmoothing.State) {
         let k = smoothingCount
-        var start = freeVector(heuristicState())
         // Profile: for a point of the unit box, the SSE with the best initial states. The
         // initial states of the best point so far seed the next solve (multiplicative models
-        // iterate, so a near start saves passes).
+        // iterate, so a near start saves passes); the search stops inner iterations at 1e-10,
+        // the final solve at the best point polishes to full precision.
         var bestSSE = Double.infinity
         var bestU: [Double] = []
-        var bestX = start
+        var bestX = freeVector(heuristicState())
         func profile(_ u: [Double]) -> Double {
-            let (x, sse) = solveInitialStates(parameters(u), from: start)
+            let (x, sse) = solveInitialStates(parameters(u), from: bestX, tolerance: 1e-10)
             if sse < bestSSE { bestSSE = sse; bestU = u; bestX = x }
             return sse
         }
@@ -24,20 +24,18 @@ extension HoltWintersSpec {
             for v in levels { walk(prefix + [v]) }
         }
         walk([])
-        start = bestX
-        let seeds = grid.sorted { $0.1 < $1.1 }.prefix(3).map(\.0)
-        for seed in seeds {
+        for seed in grid.sorted(by: { $0.1 < $1.1 }).prefix(2).map(\.0) {
             _ = NelderMead.minimize(seed, step: 0.1, profile)
-            start = bestX
         }
         _ = NelderMead.minimize(bestU, step: 0.02, profile)
-        return (parameters(bestU), state(bestX))
+        let (x, _) = solveInitialStates(parameters(bestU), from: bestX, tolerance: 1e-15)
+        return (parameters(bestU), state(x))
     }
 
     /// For fixed smoothing parameters, the initial states minimising the SSE, by Gauss-Newton
     /// with Levenberg damping; forward-mode derivatives of the forecasts with respect to the
     /// free states are carried through the recursion. Additive models converge in one step.
-    func solveInitialStates(_ p: ExponentialSmoothing.Parameters, from start: [Double]) -> (x: [Double], sse: Double) {
+    func solveInitialStates(_ p: ExponentialSmoothing.Parameters, from start: [Double], tolerance: Double) -> (x: [Double], sse: Double) {
         var x = start
         var (sse, gram, gradient) = linearise(p, x)
         var damping = multiplicative ? 1e-6 : 0.0
@@ -52,7 +50,7 @@ extension HoltWintersSpec {
                 let improvement = sse - next.sse
                 (x, sse, gram, gradient) = (candidate, next.sse, next.gram, next.gradient)
                 damping *= 0.1
-                if improvement <= 1e-15 * sse { break }
+                if improvement <= tolerance * sse { break }
             } else {
                 if !multiplicative { break }
                 damping = max(damping * 10, 1e-6)

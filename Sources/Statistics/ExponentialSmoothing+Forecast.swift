@@ -18,7 +18,7 @@ extension ExponentialSmoothing {
     /// interval is the (1 ∓ level)/2 quantiles of `simulations` sample paths, each drawing
     /// normal errors of variance σ² and running the recursion forward (as `ETSModel`'s
     /// simulated intervals), seeded by `seed`, so the Monte Carlo error of each bound is about
-    /// 1.3·σₕ/√simulations. Throws for `horizon` outside 1...100 000, `level` outside (0, 1),
+    /// 2.7·σₕ/√simulations (for a 95% interval). Throws for `horizon` outside 1...100 000, `level` outside (0, 1),
     /// or `simulations` outside 100...1 000 000.
     public func forecast(horizon: Int, level: Double = 0.95, simulations: Int = 10_000,
                          seed: UInt64 = 0) throws(StatisticsError) -> [ForecastPoint] {
