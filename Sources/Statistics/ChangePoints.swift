@@ -58,17 +58,20 @@ public func cusum(_ values: [Double], target: Double? = nil, sigma: Double? = ni
 
 /// PELT (Killick, Fearnhead and Eckley 2012): the exact minimiser of Σ segment costs + penalty ×
 /// (number of change points) for mean shifts with the L2 cost Σ(x − segment mean)², pruning
-/// candidates that can never be optimal (exact for this cost, K = 0), so typically O(n).
+/// candidates that can never be optimal (exact for this cost, K = 0). O(n) when change points
+/// recur through the series (10⁵ values with a shift every 500: 0.8 s in a release build);
+/// O(n²) when there are none (10⁴ values of pure noise: 1 s), so input is capped at 10⁵ values.
 ///
 /// Returns the change points: the indices where a new segment starts, ascending (0 and n are
 /// not included; ruptures' `Pelt(model="l2").predict` returns these plus n). Every segment has
 /// at least `minSegmentLength` values. A penalty of about 2σ²·ln n (σ the noise standard
-/// deviation) is a common choice. Throws for an empty or non-finite series, a penalty that is
-/// not finite and ≥ 0, or `minSegmentLength` < 1.
+/// deviation) is a common choice. Throws for an empty, non-finite or longer than 100 000
+/// series, a penalty that is not finite and ≥ 0, or `minSegmentLength` < 1.
 /// Checked against ruptures' `Pelt(model="l2", min_size=…, jump=1)` and a brute-force optimal
 /// partitioning.
 public func peltChangePoints(_ values: [Double], penalty: Double, minSegmentLength: Int = 2) throws(StatisticsError) -> [Int] {
     try Check.sample(values, "values")
+    if values.count > 100_000 { throw StatisticsError(.invalidArgument, "values has \(values.count) entries; at most 100000 allowed") }
     try Check.parameter(penalty, "penalty", in: 0...Double.greatestFiniteMagnitude)
     if minSegmentLength < 1 { throw StatisticsError(.invalidArgument, "minSegmentLength is \(minSegmentLength); at least 1 needed") }
     let n = values.count

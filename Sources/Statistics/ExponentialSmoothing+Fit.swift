@@ -39,18 +39,21 @@ extension HoltWintersSpec {
         var x = start
         var (sse, gram, gradient) = linearise(p, x)
         var damping = multiplicative ? 1e-6 : 0.0
-        for _ in 0..<(multiplicative ? 60 : 3) {
+        for _ in 0..<(multiplicative ? 60 : 2) {
             var a = gram
             let n = x.count
             for i in 0..<n { a[i * n + i] *= 1 + damping }
             guard let delta = LinearAlgebra.solveSymmetric(a, gradient) else { break }
             let candidate = zip(x, delta).map { $0 + $1 }
-            let next = linearise(p, candidate)
-            if next.sse.isFinite && next.sse <= sse {
-                let improvement = sse - next.sse
-                (x, sse, gram, gradient) = (candidate, next.sse, next.gram, next.gradient)
+            // Plain runs are ~80× cheaper than linearisations: test the step with one first.
+            let candidateSSE = run(p, state(candidate)).sse
+            if candidateSSE.isFinite && candidateSSE <= sse {
+                let improvement = sse - candidateSSE
+                (x, sse) = (candidate, candidateSSE)
+                // Additive errors are affine in x: the first step is the exact minimiser.
+                if !multiplicative || improvement <= tolerance * sse { break }
                 damping *= 0.1
-                if improvement <= tolerance * sse { break }
+                (_, gram, gradient) = linearise(p, x)
             } else {
                 if !multiplicative { break }
                 damping = max(damping * 10, 1e-6)
@@ -60,60 +63,75 @@ extension HoltWintersSpec {
         return (x, sse)
     }
 
-    /// The SSE at free states x, with JᵀJ and −Jᵀr for the Gauss-Newton step (J = ∂ŷ/∂x).
+    /// The SSE at free states x, with JᵀJ and Jᵀr for the Gauss-Newton step (J = ∂ŷ/∂x).
+    /// The derivative vectors live in one flat buffer (level, slope, then one per seasonal
+    /// slot), updated in place: this is the fit's inner loop.
     func linearise(_ p: ExponentialSmoothing.Parameters, _ x: [Double]) -> (sse: Double, gram: [Double], gradient: [Double]) {
         let n = x.count, m = period
         let initial = state(x)
         var level = initial.level, slope = initial.trend
         var ring = initial.seasonals
-        // Derivatives of ℓ, b and each seasonal slot with respect to x.
-        var dLevel = [Double](repeating: 0, count: n), dSlope = dLevel
-        dLevel[0] = 1
-        if hasTrend { dSlope[1] = 1 }
-        var dRing = [[Double]](repeating: [Double](repeating: 0, count: n), count: m)
-        let first = hasTrend ? 2 : 1
-        for j in 0..<m {
-            if j < m - 1 { dRing[j][first + j] = 1 } else { for i in 0..<(m - 1) { dRing[j][first + i] = -1 } }
-        }
         var gram = [Double](repeating: 0, count: n * n), gradient = [Double](repeating: 0, count: n)
+        // Rows: 0 level, 1 slope, 2 base (ℓ + b), 3 forecast, 4 new level, 5 + j seasonal slot j.
+        var d = [Double](repeating: 0, count: (5 + m) * n)
+        let first = hasTrend ? 2 : 1
         var sse = 0.0
-        var dForecast = [Double](repeating: 0, count: n)
-        var dBase = dForecast
-        for (t, value) in y.enumerated() {
-            let base = level + slope
-            for i in 0..<n { dBase[i] = dLevel[i] + dSlope[i] }
-            let slot = m > 0 ? t % m : 0
-            let s = m > 0 ? ring[slot] : 0
-            var newDLevel = dBase
-            if multiplicative {
-                for i in 0..<n { dForecast[i] = s * dBase[i] + base * dRing[slot][i] }
-                let ds = -p.alpha * value / (s * s), db = -p.gamma * value / (base * base)
-                for i in 0..<n {
-                    newDLevel[i] = ds * dRing[slot][i] + (1 - p.alpha) * dBase[i]
-                    dRing[slot][i] = db * dBase[i] + (1 - p.gamma) * dRing[slot][i]
+        d.withUnsafeMutableBufferPointer { d in
+            gram.withUnsafeMutableBufferPointer { gram in
+                gradient.withUnsafeMutableBufferPointer { gradient in
+                    let dLevel = 0, dSlope = n, dBase = 2 * n, dForecast = 3 * n, dNew = 4 * n
+                    d[dLevel] = 1
+                    if hasTrend { d[dSlope + 1] = 1 }
+                    for j in 0..<m {
+                        let row = (5 + j) * n
+                        if j < m - 1 { d[row + first + j] = 1 } else { for i in 0..<(m - 1) { d[row + first + i] = -1 } }
+                    }
+                    let alpha = p.alpha, beta = p.beta, gamma = p.gamma
+                    for (t, value) in y.enumerated() {
+                        let base = level + slope
+                        let slot = m > 0 ? t % m : 0
+                        let dS = (5 + slot) * n
+                        let s = m > 0 ? ring[slot] : 0
+                        for i in 0..<n { d[dBase + i] = d[dLevel + i] + d[dSlope + i] }
+                        if multiplicative {
+                            let cs = -alpha * value / (s * s), cb = -gamma * value / (base * base)
+                            for i in 0..<n {
+                                let db = d[dBase + i], ds = d[dS + i]
+                                d[dForecast + i] = s * db + base * ds
+                                d[dNew + i] = cs * ds + (1 - alpha) * db
+                                d[dS + i] = cb * db + (1 - gamma) * ds
+                            }
+                        } else if m > 0 {
+                            for i in 0..<n {
+                                let db = d[dBase + i], ds = d[dS + i]
+                                d[dForecast + i] = db + ds
+                                d[dNew + i] = -alpha * ds + (1 - alpha) * db
+                                d[dS + i] = -gamma * db + (1 - gamma) * ds
+                            }
+                        } else {
+                            for i in 0..<n {
+                                d[dForecast + i] = d[dBase + i]
+                                d[dNew + i] = (1 - alpha) * d[dBase + i]
+                            }
+                        }
+                        if hasTrend {
+                            for i in 0..<n { d[dSlope + i] = beta * (d[dNew + i] - d[dLevel + i]) + (1 - beta) * d[dSlope + i] }
+                        }
+                        for i in 0..<n { d[dLevel + i] = d[dNew + i] }
+                        let forecast = step(p, &level, &slope, &ring, t, value)
+                        let residual = value - forecast
+                        sse += residual * residual
+                        for i in 0..<n {
+                            let di = d[dForecast + i]
+                            if di == 0 { continue }
+                            gradient[i] += di * residual
+                            for j in i..<n { gram[i * n + j] += di * d[dForecast + j] }
+                        }
+                    }
+                    for i in 0..<n { for j in 0..<i { gram[i * n + j] = gram[j * n + i] } }
                 }
-            } else {
-                for i in 0..<n { dForecast[i] = dBase[i] + (m > 0 ? dRing[slot][i] : 0) }
-                for i in 0..<n {
-                    let dS = m > 0 ? dRing[slot][i] : 0
-                    newDLevel[i] = -p.alpha * dS + (1 - p.alpha) * dBase[i]
-                    if m > 0 { dRing[slot][i] = -p.gamma * dBase[i] + (1 - p.gamma) * dS }
-                }
-            }
-            if hasTrend {
-                for i in 0..<n { dSlope[i] = p.beta * (newDLevel[i] - dLevel[i]) + (1 - p.beta) * dSlope[i] }
-            }
-            dLevel = newDLevel
-            let forecast = step(p, &level, &slope, &ring, t, value)
-            let residual = value - forecast
-            sse += residual * residual
-            for i in 0..<n where dForecast[i] != 0 {
-                let di = dForecast[i]
-                gradient[i] += di * residual
-                for j in i..<n { gram[i * n + j] += di * dForecast[j] }
             }
         }
-        for i in 0..<n { for j in 0..<i { gram[i * n + j] = gram[j * n + i] } }
         return (sse, gram, gradient)
     }
 }

@@ -69,8 +69,10 @@ public struct ExponentialSmoothing: Sendable {
     /// `seasonalPeriod` nil with a `seasonal` kind detects the period with
     /// `detectSeasonalPeriod`; if none is found the model is fitted without seasonality.
     /// Throws for a non-finite series, too few values (more than the number of parameters
-    /// and, with seasonality, at least two full periods), a period < 2, or non-positive values
-    /// with multiplicative seasonality.
+    /// and, with seasonality, at least two full periods), a period outside 2...1000, or
+    /// non-positive values with multiplicative seasonality. Cost: O(n·p²) per SSE evaluation
+    /// (p = m + 2 states) times a few hundred evaluations (in a release build about 30 ms for n = 96, m = 12
+    /// additive, 65 ms multiplicative, 110 ms for n = 336, m = 24).
     public static func fit(_ y: [Double], trend: Trend = .none, seasonal: SeasonalKind? = nil,
                            seasonalPeriod: Int? = nil) throws(StatisticsError) -> ExponentialSmoothing {
         try Check.sample(y, "y", minimum: 3)
@@ -138,7 +140,9 @@ struct HoltWintersSpec: Sendable {
         self.trend = trend
         self.seasonal = seasonal
         if let s = seasonal {
-            if s.period < 2 { throw StatisticsError(.invalidArgument, "seasonalPeriod is \(s.period); at least 2 needed") }
+            if s.period < 2 || s.period > 1000 {
+                throw StatisticsError(.invalidArgument, "seasonalPeriod is \(s.period); it must be in 2...1000")
+            }
             if checkLength && y.count < 2 * s.period {
                 throw StatisticsError(.tooFewValues, "y has \(y.count) values; two full periods (\(2 * s.period)) needed")
             }

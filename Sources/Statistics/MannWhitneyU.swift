@@ -1,7 +1,9 @@
 /// How the Mann-Whitney p-value was computed.
 public enum MannWhitneyMethod: Sendable, Equatable {
     /// scipy's default choice: `exact` when the smaller sample has at most 8 values and there
-    /// are no ties, `asymptotic` otherwise.
+    /// are no ties, `asymptotic` otherwise; also `asymptotic` when n₁·n₂ > 20 000, where the
+    /// exact distribution costs O((n₁n₂)²) here as in scipy (seconds, then minutes) and the
+    /// normal approximation is already accurate.
     case automatic
     /// The exact null distribution of U (no tie correction; a tied, non-integer U is truncated
     /// as scipy does).
@@ -45,9 +47,12 @@ public func mannWhitneyU(_ x: [Double], _ y: [Double], alternative: Alternative 
     var chosen = method
     if chosen == .automatic {
         let hasTies = ties.contains { $0 > 1 }
-        chosen = (x.count > 8 && y.count > 8) || hasTies ? .asymptotic : .exact
+        chosen = (x.count > 8 && y.count > 8) || hasTies || x.count * y.count > MannWhitneyExact.maxCells ? .asymptotic : .exact
     }
     let p: Double
+    if chosen == .exact && x.count * y.count > MannWhitneyExact.maxCells {
+        throw StatisticsError(.invalidArgument, "the exact method is limited to n1·n2 <= \(MannWhitneyExact.maxCells); use .asymptotic")
+    }
     if chosen == .exact {
         p = MannWhitneyExact.survival(Int(u), min(x.count, y.count), max(x.count, y.count))
     } else {
@@ -61,6 +66,9 @@ public func mannWhitneyU(_ x: [Double], _ y: [Double], alternative: Alternative 
 }
 
 enum MannWhitneyExact {
+    /// Largest n₁·n₂ for which `.automatic` picks the exact distribution, and `.exact` is honoured.
+    static let maxCells = 20_000
+
     /// P(U ≥ u) under the null for samples of sizes small ≤ large.
     static func survival(_ u: Int, _ small: Int, _ large: Int) -> Double {
         let maxU = small * large

@@ -2,7 +2,8 @@
 /// standard coefficients (reflection 1, expansion 2, contraction ½, shrink ½).
 enum NelderMead {
     /// Minimises `f` from `start`; stops when the simplex's values agree to `tolerance`
-    /// (relative) and its vertices to 1e-10, or after `maxEvaluations`.
+    /// (relative) with its vertices within 1e-6, when its vertices agree to 1e-10, or after
+    /// `maxEvaluations`.
     static func minimize(_ start: [Double], step: Double = 0.1, tolerance: Double = 1e-13, maxEvaluations: Int = 4000,
                          _ f: ([Double]) -> Double) -> (point: [Double], value: Double) {
         let k = start.count
@@ -24,8 +25,10 @@ enum NelderMead {
             let spread = values[k] - values[0]
             var size = 0.0
             for v in simplex.dropFirst() { for (a, b) in zip(v, simplex[0]) { size = max(size, abs(a - b)) } }
-            if spread <= tolerance * abs(values[0]) + 1e-300 && size <= 1e-10 { break }
-            if size <= 1e-14 { break }
+            // Converged when the values agree (a flat direction need not shrink the simplex
+            // further) or the simplex has collapsed.
+            if spread <= tolerance * abs(values[0]) + 1e-300 && size <= 1e-6 { break }
+            if size <= 1e-10 { break }
             var centroid = [Double](repeating: 0, count: k)
             for v in simplex.dropLast() { for i in 0..<k { centroid[i] += v[i] / Double(k) } }
             func along(_ t: Double) -> [Double] { clamp((0..<k).map { centroid[$0] + t * (simplex[k][$0] - centroid[$0]) }) }
