@@ -677,7 +677,7 @@ def forecasting():
         assert chosen is not None, f"could not map ETSModel states for {name}"
         seasonals, beta = chosen
         method = "simulated" if seasonal == "mul" else None
-        kw = {"method": "simulated", "simulate_repetitions": 40000} if method else {}
+        kw = {"method": "simulated", "simulate_repetitions": 40000, "rng": np.random.default_rng(0)} if method else {}
         pred = r.get_prediction(start=len(y), end=len(y) + H - 1, **kw).summary_frame(alpha=0.05)
         fitted_values = np.asarray(r.fittedvalues)
         intervals.append({"series": name, "trend": trend, "seasonal": seasonal, "period": m, "alpha": a, "beta": beta, "gamma": g,
@@ -706,6 +706,5 @@ if __name__ == "__main__":
     changepoints()
     anomaly()
     isolation_forest()
-    np.random.seed(0)  # ETSModel simulates with numpy's global generator
     forecasting()
     meta()
