@@ -12,12 +12,18 @@ import RealModule
 /// `SeededGenerator`, so the same seed gives the same forest; a different RNG than sklearn's
 /// means equal rankings on clear outliers, not equal scores. Immutable and `Sendable`.
 public struct IsolationForest: Sendable {
-    enum Node: Sendable {
-        case leaf(size: Int)
-        indirect case split(feature: Int, threshold: Double, left: Node, right: Node)
+    /// One node of a tree stored flat: a leaf when `feature` is −1 (then `size` is the number of
+    /// training points it holds), else a split sending x[feature] ≤ threshold to `left`.
+    struct Node: Sendable {
+        var feature: Int32
+        var left: Int32
+        var right: Int32
+        var size: Int32
+        var threshold: Double
     }
 
-    let trees: [Node]
+    /// Each tree's nodes, the root first.
+    let trees: [[Node]]
     public let sampleSize: Int
     public let featureCount: Int
 
@@ -37,7 +43,7 @@ public struct IsolationForest: Sendable {
         let psi = min(sampleSize, data.count)
         let heightLimit = Int(Double.log2(Double(max(psi, 2))).rounded(.up))
         var generator = SeededGenerator(seed: seed)
-        var forest: [Node] = []
+        var forest: [[Node]] = []
         var pool = Array(data.indices)
         for _ in 0..<trees {
             // Partial Fisher-Yates: the first ψ entries become a sample without replacement.
@@ -45,7 +51,9 @@ public struct IsolationForest: Sendable {
                 let j = i + generator.next(below: pool.count - i)
                 pool.swapAt(i, j)
             }
-            forest.append(Self.grow(Array(pool[0..<psi]), data, depth: 0, limit: heightLimit, &generator))
+            var nodes: [Node] = []
+            Self.grow(Array(pool[0..<psi]), data, depth: 0, limit: heightLimit, &generator, into: &nodes)
+            forest.append(nodes)
         }
         self.trees = forest
         self.sampleSize = psi
@@ -58,7 +66,7 @@ public struct IsolationForest: Sendable {
         try Check.sameLength(point.count, "point", featureCount, "the training rows")
         try Check.finite(point, "point")
         var total = 0.0
-        for tree in trees { total += Self.pathLength(point, tree, depth: 0) }
+        for tree in trees { total += Self.pathLength(point, tree) }
         return Double.exp2(-(total / Double(trees.count)) / Self.averagePathLength(sampleSize))
     }
 
@@ -79,8 +87,13 @@ public struct IsolationForest: Sendable {
         return 2 * (Double.log(nd - 1) + 0.577_215_664_901_532_9) - 2 * (nd - 1) / nd
     }
 
-    static func grow(_ rows: [Int], _ data: [[Double]], depth: Int, limit: Int, _ generator: inout SeededGenerator) -> Node {
-        if rows.count <= 1 || depth >= limit { return .leaf(size: rows.count) }
+    /// Appends the subtree for `rows` to `nodes` and returns its index.
+    @discardableResult
+    static func grow(_ rows: [Int], _ data: [[Double]], depth: Int, limit: Int, _ generator: inout SeededGenerator,
+                     into nodes: inout [Node]) -> Int32 {
+        let index = Int32(nodes.count)
+        nodes.append(Node(feature: -1, left: -1, right: -1, size: Int32(rows.count), threshold: 0))
+        if rows.count <= 1 || depth >= limit { return index }
         // Features that still vary in this node.
         var ranges: [(feature: Int, low: Double, high: Double)] = []
         for f in 0..<data[rows[0]].count {
@@ -88,23 +101,25 @@ public struct IsolationForest: Sendable {
             for r in rows { low = min(low, data[r][f]); high = max(high, data[r][f]) }
             if high > low { ranges.append((f, low, high)) }
         }
-        if ranges.isEmpty { return .leaf(size: rows.count) }
+        if ranges.isEmpty { return index }
         let chosen = ranges[generator.next(below: ranges.count)]
         var threshold = chosen.low + generator.nextDouble() * (chosen.high - chosen.low)
         if threshold >= chosen.high { threshold = chosen.low }  // keep both sides non-empty
         let left = rows.filter { data[$0][chosen.feature] <= threshold }
         let right = rows.filter { data[$0][chosen.feature] > threshold }
-        return .split(feature: chosen.feature, threshold: threshold,
-                      left: grow(left, data, depth: depth + 1, limit: limit, &generator),
-                      right: grow(right, data, depth: depth + 1, limit: limit, &generator))
+        let l = grow(left, data, depth: depth + 1, limit: limit, &generator, into: &nodes)
+        let r = grow(right, data, depth: depth + 1, limit: limit, &generator, into: &nodes)
+        nodes[Int(index)] = Node(feature: Int32(chosen.feature), left: l, right: r, size: Int32(rows.count), threshold: threshold)
+        return index
     }
 
-    static func pathLength(_ point: [Double], _ node: Node, depth: Int) -> Double {
-        switch node {
-        case .leaf(let size):
-            return Double(depth) + averagePathLength(size)
-        case .split(let feature, let threshold, let left, let right):
-            return pathLength(point, point[feature] <= threshold ? left : right, depth: depth + 1)
+    static func pathLength(_ point: [Double], _ nodes: [Node]) -> Double {
+        var i = 0, depth = 0
+        while true {
+            let node = nodes[i]
+            if node.feature < 0 { return Double(depth) + averagePathLength(Int(node.size)) }
+            i = Int(point[Int(node.feature)] <= node.threshold ? node.left : node.right)
+            depth += 1
         }
     }
 }
