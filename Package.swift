@@ -60,7 +60,7 @@ let package = Package(
         // Test helper: the child process EventStoreTests kill -9s (not shipped).
         .executableTarget(name: "EventStoreCrashChild", dependencies: ["EventStore"]),
         .executableTarget(name: "SextantBench", dependencies: [
-            "TSDB", "PromQL", "EventStore",
+            "TSDB", "PromQL", "EventStore", "Statistics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["Fixtures"]),
