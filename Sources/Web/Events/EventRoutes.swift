@@ -1,0 +1,106 @@
+import EventStore
+import Foundation
+import Hummingbird
+import Ingest
+import Logging
+
+/// `POST /api/analytics/events`: Sextant's native event batches (docs/events-api.md).
+///
+/// Answers 200 once the envelope parses, even when every event was refused: per-event problems
+/// are in the body, `{"accepted", "rejected", "duplicates", "dropped", "errors", "batchId"}`.
+/// 400 for a body that is not JSON or not the envelope, 413 past a size or count limit, 415
+/// for an unknown content type or coding, 503 only when storage failed and nothing was stored.
+struct EventRoutes: Sendable {
+    let writer: any EventWriter
+    let config: AnalyticsConfig
+    let privacy: PrivacyRules
+    let metrics: EventMetrics
+    /// The server's clock in Unix ms (injected by tests).
+    let now: @Sendable () -> Int64
+
+    init(writer: any EventWriter, config: AnalyticsConfig, metrics: EventMetrics = EventMetrics(),
+         now: @escaping @Sendable () -> Int64 = EventRoutes.wallClock) {
+        self.writer = writer
+        self.config = config
+        privacy = config.privacy
+        self.metrics = metrics
+        self.now = now
+    }
+
+    static let wallClock: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    func register(on router: Router<some RequestContext>) {
+        router.post("/api/analytics/events") { req, ctx in try await self.ingest(req, context: ctx) }
+    }
+
+    func ingest(_ request: Request, context: some RequestContext) async throws -> Response {
+        let limits = config.limits
+        if let type = request.headers[.contentType], !EventRoutes.acceptsContentType(type) {
+            throw APIError(.badData, "unsupported Content-Type \"\(type)\": send application/json", status: .unsupportedMediaType)
+        }
+        let coding: ContentCoding
+        do {
+            coding = try ContentCoding(header: request.headers[.contentEncoding])
+        } catch {
+            throw APIError(.badData, error.message, status: .unsupportedMediaType)
+        }
+        let body = try await collectBody(request, limit: limits.maxBodyBytes)
+        let batch: NativeBatch
+        do {
+            let decoded = try coding.decode(body, limit: limits.maxDecodedBytes)
+            let result: Result<NativeBatch, IngestError> = decoded.withUnsafeReadableBytes { raw in
+                Result { () throws(IngestError) in try NativeEventDecoder.decode(raw, limits: limits, scrubber: privacy.scrubber) }
+            }
+            batch = try result.get()
+        } catch {
+            throw APIError(error.code == .tooLarge ? .tooLarge : .badData, "\(error)")
+        }
+        let prepared = batch.prepare(now: now(), limits: limits, privacy: privacy, clientIP: clientAddress(context))
+        var outcome = AppendOutcome(stored: 0)
+        if !prepared.events.isEmpty {
+            do {
+                outcome = try writer.append(prepared.events, batchID: batch.batchID)
+            } catch {
+                throw APIError(.unavailable, "events not stored (storage error: \(error)); retry the batch")
+            }
+        }
+        let duplicates = outcome.duplicateBatch ? prepared.events.count : outcome.duplicates.count
+        metrics.record(stored: outcome.stored, duplicates: duplicates, rejected: prepared.problems.count,
+                       noConsent: prepared.droppedNoConsent)
+        return EventRoutes.answer(prepared, duplicates: duplicates, batchID: batch.batchID)
+    }
+
+    /// JSON, or text/plain as `navigator.sendBeacon` sends it.
+    static func acceptsContentType(_ type: String) -> Bool {
+        let media = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return media == "application/json" || media == "text/plain" || media.isEmpty
+    }
+
+    static func answer(_ p: PreparedEvents, duplicates: Int, batchID: String?) -> Response {
+        var w = JSONWriter(capacity: 128 + p.problems.count * 96)
+        w.beginObject()
+        w.key("accepted"); w.raw(String(p.count - p.problems.count))
+        w.key("rejected"); w.raw(String(p.problems.count))
+        w.key("duplicates"); w.raw(String(duplicates))
+        w.key("dropped"); w.raw(String(p.droppedNoConsent))
+        w.key("errors")
+        w.beginArray()
+        for e in p.problems {
+            w.beginObject()
+            w.key("index"); w.raw(String(e.index))
+            w.key("field"); w.string(e.field)
+            w.key("message"); w.string(e.message)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("batchId")
+        if let batchID { w.string(batchID) } else { w.raw("null") }
+        w.endObject()
+        return w.response
+    }
+}
+
+/// The connection's address, when the request context knows it.
+func clientAddress(_ context: some RequestContext) -> String? {
+    (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress
+}
