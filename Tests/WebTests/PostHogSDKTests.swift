@@ -54,7 +54,11 @@ import Testing
         #expect(events.map(\.action) == ["signed_up", "$identify", "$create_alias", "$set", "checkout"])
         #expect(events.map(\.userId) == ["anon-123", "user-42", "user-42", "user-42", "user-42"])
         #expect(events.allSatisfy { $0.eventType == "posthog" && $0.category == "usage" })
-        #expect(events.allSatisfy { $0.device.platform == "posthog-python" })
+        // capture() adds the machine's $os; set() and alias() do not, and fall back to $lib.
+        #expect(events.map { $0.properties["$os"] != nil } == [true, true, false, false, true])
+        for e in events {
+            if case .string(let os)? = e.properties["$os"] { #expect(e.device.platform == os) } else { #expect(e.device.platform == "posthog-python") }
+        }
         let signup = events[0]
         #expect(signup.id == "3f0c6d2e-5b8a-4c1d-9e7f-0a1b2c3d4e5f")
         #expect(signup.sessionId == "sess-1")

@@ -33,14 +33,17 @@ struct PostHogRoutes: Sendable {
         let group = router.group().add(middleware: CORSMiddleware(
             allowOrigin: .originBased, allowHeaders: [.accept, .contentType, .contentEncoding, .origin, .authorization],
             allowMethods: [.get, .post, .options], allowCredentials: true))
-        // Hummingbird matches paths with and without a trailing slash alike.
+        // Hummingbird matches paths with and without a trailing slash alike. OPTIONS routes give
+        // the CORS middleware a route to answer browsers' preflight requests on.
         for path in PostHogRoutes.capturePaths {
             group.get(RouterPath(path)) { req, ctx in try await self.capture(req, context: ctx) }
             group.post(RouterPath(path)) { req, ctx in try await self.capture(req, context: ctx) }
+            group.on(RouterPath(path), method: .options) { _, _ in Response(status: .noContent) }
         }
         for path in ["/decide", "/flags"] {
             group.get(RouterPath(path)) { req, _ in PostHogFlags.answer(req, decide: path == "/decide") }
             group.post(RouterPath(path)) { req, _ in PostHogFlags.answer(req, decide: path == "/decide") }
+            group.on(RouterPath(path), method: .options) { _, _ in Response(status: .noContent) }
         }
         group.get("/array/:token/config") { _, ctx in PostHogFlags.remoteConfig(token: ctx.parameters.get("token") ?? "") }
     }
