@@ -176,7 +176,7 @@ extension NativeDecoding {
 
     /// A string field: non-empty unless `nullable` (then null and absent read as nil), at most
     /// `maxBytes` long.
-    mutating func readText(maxBytes: Int, nullable: Bool, path: String) throws(IngestError) -> FieldResult<String?> {
+    mutating func readText(maxBytes: Int, nullable: Bool, path: @autoclosure () -> String) throws(IngestError) -> FieldResult<String?> {
         let kind = try r.peekKind()
         if kind == .null, nullable {
             try r.readNull()
@@ -184,12 +184,12 @@ extension NativeDecoding {
         }
         guard kind == .string else {
             try r.skipValue()
-            return .bad(field: path, message: "must be a string\(nullable ? " or null" : ""), not \(kind.phrase)")
+            return .bad(field: path(), message: "must be a string\(nullable ? " or null" : ""), not \(kind.phrase)")
         }
         let s = try r.readString()
         let n = s.utf8.count
-        if n > maxBytes { return .bad(field: path, message: "is \(n) bytes, longer than the limit of \(maxBytes)") }
-        if n == 0, !nullable { return .bad(field: path, message: "must not be empty") }
+        if n > maxBytes { return .bad(field: path(), message: "is \(n) bytes, longer than the limit of \(maxBytes)") }
+        if n == 0, !nullable { return .bad(field: path(), message: "must not be empty") }
         return .ok(s)
     }
 
@@ -246,17 +246,17 @@ extension NativeDecoding {
                 continue
             }
             let k = try r.peekKind()
-            if r.spanEquals(key, "canTrack") || r.spanEquals(key, "canProfile") || r.spanEquals(key, "canShare") {
-                let name = try r.string(of: key)
+            let flag: Int? = r.spanEquals(key, "canTrack") ? 0 : r.spanEquals(key, "canProfile") ? 1 : r.spanEquals(key, "canShare") ? 2 : nil
+            if let flag {
                 guard k == .bool else {
                     try r.skipValue()
-                    bad = .bad(field: "privacyFlags." + name, message: "must be true or false, not \(k.phrase)")
+                    bad = .bad(field: "privacyFlags." + ["canTrack", "canProfile", "canShare"][flag], message: "must be true or false, not \(k.phrase)")
                     continue
                 }
                 let v = try r.readBool()
-                switch name {
-                case "canTrack": canTrack = v
-                case "canProfile": canProfile = v
+                switch flag {
+                case 0: canTrack = v
+                case 1: canProfile = v
                 default: c.canShare = v
                 }
             } else if r.spanEquals(key, "consentDate") {

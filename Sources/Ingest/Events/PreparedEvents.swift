@@ -28,6 +28,7 @@ extension NativeBatch {
         out.events.reserveCapacity(events.count)
         out.indexes.reserveCapacity(events.count)
         let latest = now + limits.futureToleranceMillis
+        var memo = PseudonymMemo()
         for d in events {
             var e = d.event
             e.timestamp -= correction
@@ -35,7 +36,7 @@ extension NativeBatch {
                 out.problems.append(EventProblem(index: d.index, field: "timestamp", message: message))
                 continue
             }
-            guard let kept = privacy.apply(e, consent: d.consent, clientIP: clientIP) else {
+            guard let kept = privacy.apply(e, consent: d.consent, clientIP: clientIP, memo: &memo) else {
                 out.droppedNoConsent += 1
                 continue
             }

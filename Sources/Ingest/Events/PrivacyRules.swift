@@ -35,12 +35,19 @@ public struct PrivacyRules: Sendable, CustomStringConvertible {
     /// The id as stored: its keyed hash when pseudonymising, else itself.
     public func pseudonymize(_ id: String) -> String {
         guard let hmac else { return id }
-        return hmac.hex(id.utf8)
+        return hmac.hex(id)
     }
 
     /// The event as it may be stored, or nil when it may not be stored at all.
     /// `clientIP` is the sender's address, added as `$ip` when IPs are kept and none was sent.
     public func apply(_ event: Event, consent: Consent, clientIP: String? = nil) -> Event? {
+        var memo = PseudonymMemo()
+        return apply(event, consent: consent, clientIP: clientIP, memo: &memo)
+    }
+
+    /// `apply` for a batch: `memo` remembers the hashes of ids already seen in it (a session's
+    /// events share their ids), so each distinct id is hashed once.
+    public func apply(_ event: Event, consent: Consent, clientIP: String?, memo: inout PseudonymMemo) -> Event? {
         guard consent.canTrack else { return nil }
         var e = event
         if !consent.canProfile {
@@ -50,12 +57,27 @@ public struct PrivacyRules: Sendable, CustomStringConvertible {
             return e
         }
         if hmac != nil {
-            if let u = e.userId { e.userId = pseudonymize(u) }
-            if let s = e.sessionId { e.sessionId = pseudonymize(s) }
+            if let u = e.userId { e.userId = memo.value(u) { pseudonymize($0) } }
+            if let s = e.sessionId { e.sessionId = memo.value(s) { pseudonymize($0) } }
         }
         if storeIP, let clientIP, e.properties["$ip"] == nil {
             e.properties["$ip"] = .string(clientIP)
         }
         return e
+    }
+}
+
+/// Pseudonyms computed during one batch, by raw id. Bounded: cleared past 10,000 ids.
+public struct PseudonymMemo: Sendable {
+    private var known: [String: String] = [:]
+
+    public init() {}
+
+    mutating func value(_ id: String, _ compute: (String) -> String) -> String {
+        if let v = known[id] { return v }
+        if known.count >= 10_000 { known.removeAll(keepingCapacity: true) }
+        let v = compute(id)
+        known[id] = v
+        return v
     }
 }

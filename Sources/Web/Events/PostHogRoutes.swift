@@ -59,7 +59,7 @@ struct PostHogRoutes: Sendable {
         let body: ByteBuffer
         do {
             body = try await collectBody(request, limit: limits.maxBodyBytes)
-        } catch {
+        } catch let e as APIError where e.status == .contentTooLarge {
             throw PostHogError(status: .contentTooLarge, type: "validation_error", code: "payload_too_large",
                                detail: "request body is larger than the limit of \(limits.maxBodyBytes) bytes")
         }

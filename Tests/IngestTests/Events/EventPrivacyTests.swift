@@ -30,7 +30,7 @@ import Testing
         let rules = PrivacyRules(pseudonymizeKey: "secret")
         let p = try decodeNative([nativeEvent()]).prepare(now: testNow, limits: limits, privacy: rules)
         let e = try #require(p.events.first)
-        #expect(e.userId == HMACSHA256(key: Array("secret".utf8)).hex("u0000001".utf8))
+        #expect(e.userId == HMACSHA256(key: Array("secret".utf8)).hex("u0000001"))
         #expect(e.userId?.count == 64)
         #expect(e.sessionId == rules.pseudonymize("u0000001-s1"))
         #expect(!rules.description.contains("secret"))

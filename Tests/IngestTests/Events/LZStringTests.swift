@@ -38,7 +38,9 @@ import Testing
     @Test func agreesWithTheReferenceImplementation() throws {
         var rng = SeededRandom(seed: 3)
         let alphabet = Array(#"{}[]":,abcdefghij0123456789 éü✓$_"#)
-        let texts = (0..<60).map { i in String((0..<(i * 37 % 900)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }) }
+        // Short texts, and one long enough for codes wider than 16 bits.
+        let lengths = (0..<60).map { $0 * 37 % 900 } + [120_000]
+        let texts = lengths.map { n in String((0..<n).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }) }
         let script = """
         import sys, json
         try:
