@@ -23,8 +23,9 @@ public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(lab
     let write = RemoteWriteHandler(db: db, limits: config.limits, logger: logger)
     router.post("/api/v1/write") { req, ctx in try await write.handle(req, context: ctx) }
     if let eventWriter {
-        EventRoutes(writer: eventWriter, config: config.analytics).register(on: router)
-        PostHogRoutes(writer: eventWriter, config: config.analytics).register(on: router)
+        let sink = EventSink(writer: eventWriter, config: config.analytics)
+        EventRoutes(sink: sink).register(on: router)
+        PostHogRoutes(sink: sink).register(on: router)
     }
     let service = TSDBService(db: db, maintenanceInterval: config.maintenanceInterval,
                               syncInterval: config.walSyncInterval, logger: logger)

@@ -150,7 +150,7 @@ import Testing
         let app = try await buildApplication(server.config, eventWriter: writer)
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/analytics/events", method: .post, headers: jsonHeaders,
-                                     body: jsonBody(["events": [nativeEventJSON(id: "w", timestamp: Timestamp.format(EventRoutes.wallClock() - 1000))]])) { r in
+                                     body: jsonBody(["events": [nativeEventJSON(id: "w", timestamp: Timestamp.format(EventSink.wallClock() - 1000))]])) { r in
                 #expect(r.status == .ok)
             }
             try await client.execute(uri: "/batch/", method: .post, headers: jsonHeaders,

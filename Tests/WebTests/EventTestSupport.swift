@@ -57,9 +57,9 @@ let eventNow: Int64 = 1_767_607_200_000
 func eventApp(_ writer: FakeEventWriter, config: AnalyticsConfig = AnalyticsConfig(), metrics: TestMetrics = TestMetrics(),
               now: @escaping @Sendable () -> Int64 = { eventNow }) -> some ApplicationProtocol {
     let router = Router(context: SextantRequestContext.self)
-    let m = EventMetrics(factory: metrics)
-    EventRoutes(writer: writer, config: config, metrics: m, now: now).register(on: router)
-    PostHogRoutes(writer: writer, config: config, metrics: m, now: now).register(on: router)
+    let sink = EventSink(writer: writer, config: config, metrics: EventMetrics(factory: metrics), now: now)
+    EventRoutes(sink: sink).register(on: router)
+    PostHogRoutes(sink: sink).register(on: router)
     return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
 }
 

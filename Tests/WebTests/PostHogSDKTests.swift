@@ -36,7 +36,7 @@ import Testing
         let writer = FakeEventWriter()
         var config = AnalyticsConfig()
         config.postHogAPIKeys = ["phc_sdk_test"]
-        let app = eventApp(writer, config: config, now: EventRoutes.wallClock)
+        let app = eventApp(writer, config: config, now: EventSink.wallClock)
         let missing = try await app.test(.live) { client -> Bool in
             let port = try #require(client.port)
             let output = try await runProcess(["python3", "-c", PostHogSDKTests.script, String(port)])
@@ -70,7 +70,7 @@ import Testing
         #expect(events[3].properties["$set"] == .json(#"{"tier":"gold"}"#))
         #expect(events[4].properties["items"] == .json(#"[{"sku":"a"}]"#))
         #expect(events[4].properties["amount"] == .number(9.99))
-        #expect(abs(signup.timestamp - EventRoutes.wallClock()) < 600_000)
+        #expect(abs(signup.timestamp - EventSink.wallClock()) < 600_000)
         let merges = writer.merges.map { "\($0.alias)->\($0.person)" }
         #expect(merges == ["anon-123->user-42", "user-42-alt->user-42"])
     }

@@ -60,7 +60,9 @@ public enum JSONValue: Sendable, Equatable {
         return d.isFinite ? "\(d)" : "null"
     }
 
-    static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+    /// Appends `s` as a JSON string literal: quotes, backslash escapes, control characters as
+    /// `\u00XX`; other UTF-8 as is.
+    public static func appendQuoted(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for b in s.utf8 {
             switch b {

@@ -11,30 +11,14 @@ import Logging
 /// 400 for a body that is not JSON or not the envelope, 413 past a size or count limit, 415
 /// for an unknown content type or coding, 503 only when storage failed and nothing was stored.
 struct EventRoutes: Sendable {
-    let writer: any EventWriter
-    let config: AnalyticsConfig
-    let privacy: PrivacyRules
-    let metrics: EventMetrics
-    /// The server's clock in Unix ms (injected by tests).
-    let now: @Sendable () -> Int64
-
-    init(writer: any EventWriter, config: AnalyticsConfig, metrics: EventMetrics = EventMetrics(),
-         now: @escaping @Sendable () -> Int64 = EventRoutes.wallClock) {
-        self.writer = writer
-        self.config = config
-        privacy = config.privacy
-        self.metrics = metrics
-        self.now = now
-    }
-
-    static let wallClock: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+    let sink: EventSink
 
     func register(on router: Router<some RequestContext>) {
         router.post("/api/analytics/events") { req, ctx in try await self.ingest(req, context: ctx) }
     }
 
     func ingest(_ request: Request, context: some RequestContext) async throws -> Response {
-        let limits = config.limits
+        let limits = sink.config.limits
         if let type = request.headers[.contentType], !EventRoutes.acceptsContentType(type) {
             throw APIError(.badData, "unsupported Content-Type \"\(type)\": send application/json", status: .unsupportedMediaType)
         }
@@ -49,23 +33,23 @@ struct EventRoutes: Sendable {
         do {
             let decoded = try coding.decode(body, limit: limits.maxDecodedBytes)
             let result: Result<NativeBatch, IngestError> = decoded.withUnsafeReadableBytes { raw in
-                Result { () throws(IngestError) in try NativeEventDecoder.decode(raw, limits: limits, scrubber: privacy.scrubber) }
+                Result { () throws(IngestError) in try NativeEventDecoder.decode(raw, limits: limits, scrubber: sink.privacy.scrubber) }
             }
             batch = try result.get()
         } catch {
             throw APIError(error.code == .tooLarge ? .tooLarge : .badData, "\(error)")
         }
-        let prepared = batch.prepare(now: now(), limits: limits, privacy: privacy, clientIP: clientAddress(context))
+        let prepared = batch.prepare(now: sink.now(), limits: limits, privacy: sink.privacy, clientIP: clientAddress(context))
         var outcome = AppendOutcome(stored: 0)
         if !prepared.events.isEmpty {
             do {
-                outcome = try writer.append(prepared.events, batchID: batch.batchID)
+                outcome = try sink.writer.append(prepared.events, batchID: batch.batchID)
             } catch {
                 throw APIError(.unavailable, "events not stored (storage error: \(error)); retry the batch")
             }
         }
         let duplicates = outcome.duplicateBatch ? prepared.events.count : outcome.duplicates.count
-        metrics.record(stored: outcome.stored, duplicates: duplicates, rejected: prepared.problems.count,
+        sink.metrics.record(stored: outcome.stored, duplicates: duplicates, rejected: prepared.problems.count,
                        noConsent: prepared.droppedNoConsent)
         return EventRoutes.answer(prepared, duplicates: duplicates, batchID: batch.batchID)
     }

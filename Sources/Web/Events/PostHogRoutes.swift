@@ -12,20 +12,7 @@ import Ingest
 /// missing or wrong API key when keys are configured; 413 past a limit; 503 when storage
 /// failed and nothing was stored. Browsers may call from any origin (CORS).
 struct PostHogRoutes: Sendable {
-    let writer: any EventWriter
-    let config: AnalyticsConfig
-    let privacy: PrivacyRules
-    let metrics: EventMetrics
-    let now: @Sendable () -> Int64
-
-    init(writer: any EventWriter, config: AnalyticsConfig, metrics: EventMetrics = EventMetrics(),
-         now: @escaping @Sendable () -> Int64 = EventRoutes.wallClock) {
-        self.writer = writer
-        self.config = config
-        privacy = config.privacy
-        self.metrics = metrics
-        self.now = now
-    }
+    let sink: EventSink
 
     static let capturePaths = ["/capture", "/e", "/i/v0/e", "/track", "/batch"]
 
@@ -49,7 +36,7 @@ struct PostHogRoutes: Sendable {
     }
 
     func capture(_ request: Request, context: some RequestContext) async throws -> Response {
-        let limits = config.limits
+        let limits = sink.config.limits
         let query: [(String, String)]
         do {
             query = try decodeForm(request.uri.query ?? "")
@@ -68,22 +55,22 @@ struct PostHogRoutes: Sendable {
         let batch: PostHogBatch
         do {
             let json = try PostHogPayload.extract(parts, limits: limits)
-            let context = PostHogContext(now: now(), sentAtQuery: PostHogRoutes.sentAt(query), clientIP: clientAddress(context),
-                                         limits: limits, privacy: privacy, apiKeys: Set(config.postHogAPIKeys))
+            let context = PostHogContext(now: sink.now(), sentAtQuery: PostHogRoutes.sentAt(query), clientIP: clientAddress(context),
+                                         limits: limits, privacy: sink.privacy, apiKeys: Set(sink.config.postHogAPIKeys))
             batch = try PostHogDecoder.decode(json, context: context)
         } catch {
             throw PostHogError(error)
         }
         var outcome = AppendOutcome(stored: 0)
         do {
-            for m in batch.merges { try writer.mergeUser(m.alias, into: m.person) }
-            if !batch.events.isEmpty { outcome = try writer.append(batch.events, batchID: nil) }
+            for m in batch.merges { try sink.writer.mergeUser(m.alias, into: m.person) }
+            if !batch.events.isEmpty { outcome = try sink.writer.append(batch.events, batchID: nil) }
         } catch {
             throw PostHogError(status: .serviceUnavailable, type: "server_error", code: "storage_unavailable",
                                detail: "events not stored (storage error: \(error)); retry")
         }
         let duplicates = outcome.duplicateBatch ? batch.events.count : outcome.duplicates.count
-        metrics.record(stored: outcome.stored, duplicates: duplicates, rejected: batch.problems.count, noConsent: 0)
+        sink.metrics.record(stored: outcome.stored, duplicates: duplicates, rejected: batch.problems.count, noConsent: 0)
         if !batch.problems.isEmpty {
             let shown = batch.problems.prefix(10).map(\.description).joined(separator: "; ")
             let more = batch.problems.count > 10 ? " (and \(batch.problems.count - 10) more)" : ""

@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test func agreesWithFoundationOnRandomDocuments() throws {
-        var rng = SeededRandom(seed: 42)
+        var rng = RemoteWriteTestRandom(seed: 42)
         for _ in 0..<200 {
             let value = randomValue(&rng, depth: 0)
             let data = try JSONSerialization.data(withJSONObject: ["v": value])
@@ -72,7 +72,7 @@ import Testing
         }
     }
 
-    private func randomValue(_ rng: inout SeededRandom, depth: Int) -> Any {
+    private func randomValue(_ rng: inout RemoteWriteTestRandom, depth: Int) -> Any {
         switch rng.next() % (depth > 3 ? 4 : 6) {
         case 0: return Double(Int64(rng.next() % 2_000_000) - 1_000_000) / 64
         case 1: return ["plain", "with \"quote\"", "tab\tnew\nline", "ünïcødé", "emoji 😀", "\u{7}bell"][Int(rng.next() % 6)]
@@ -84,18 +84,5 @@ import Testing
             for i in 0..<Int(rng.next() % 4) { d["k\(i)"] = randomValue(&rng, depth: depth + 1) }
             return d
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for repeatable random tests.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
     }
 }

@@ -36,7 +36,7 @@ import Testing
 
     /// Random JSON-like texts compressed by the reference implementation decode back exactly.
     @Test func agreesWithTheReferenceImplementation() throws {
-        var rng = SeededRandom(seed: 3)
+        var rng = RemoteWriteTestRandom(seed: 3)
         let alphabet = Array(#"{}[]":,abcdefghij0123456789 éü✓$_"#)
         // Short texts, and one long enough for codes wider than 16 bits.
         let lengths = (0..<60).map { $0 * 37 % 900 } + [120_000]

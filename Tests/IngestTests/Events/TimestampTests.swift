@@ -38,7 +38,7 @@ import Testing
     @Test func agreesWithFoundationAndFormatsBack() {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        var rng = SeededRandom(seed: 7)
+        var rng = RemoteWriteTestRandom(seed: 7)
         for _ in 0..<2000 {
             let ms = Int64(rng.next() % 8_000_000_000_000) - 1_000_000_000_000
             let text = Timestamp.format(ms)
