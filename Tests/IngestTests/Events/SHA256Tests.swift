@@ -28,7 +28,7 @@ import Testing
     }
 
     /// Python's `hmac` module as the outside reference, over ids of every length up to two blocks.
-    @Test func agreesWithPython() throws {
+    @Test func agreesWithPython() async throws {
         func id(_ n: Int) -> String {
             let bytes: [UInt8] = (0..<n).map { i in UInt8(97 + (i * 7 + n) % 26) }
             return String(decoding: bytes, as: UTF8.self)
@@ -39,7 +39,7 @@ import Testing
         for line in sys.stdin.read().splitlines():
             print(hmac.new(b"pseudonym-key", line.encode(), hashlib.sha256).hexdigest())
         """
-        guard let out = try runPython(script, input: ids.joined(separator: "\n") + "\n") else {
+        guard let out = try await runPython(script, input: ids.joined(separator: "\n") + "\n") else {
             print("skipped: python3 not found")
             return
         }
@@ -48,20 +48,32 @@ import Testing
     }
 }
 
-/// Runs `python3 -c script` with `input` on stdin; nil when python3 is not installed.
-func runPython(_ script: String, input: String = "", arguments: [String] = []) throws -> String? {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", "-c", script] + arguments
-    let stdin = Pipe(), stdout = Pipe()
-    p.standardInput = stdin
-    p.standardOutput = stdout
-    p.standardError = FileHandle.nullDevice
-    do { try p.run() } catch { return nil }
-    stdin.fileHandleForWriting.write(Data(input.utf8))
-    try stdin.fileHandleForWriting.close()
-    let data = stdout.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    if p.terminationStatus == 127 { return nil }
-    return String(decoding: data, as: UTF8.self)
+/// Runs `python3 -c script` with `input` on stdin; nil when python3 is not installed. The wait
+/// happens off Swift's cooperative threads, so other tests (and in-process servers) keep running.
+func runPython(_ script: String, input: String = "") async throws -> String? {
+    try await withCheckedThrowingContinuation { cont in
+        DispatchQueue.global().async {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["python3", "-c", script]
+            let stdin = Pipe(), stdout = Pipe()
+            p.standardInput = stdin
+            p.standardOutput = stdout
+            p.standardError = FileHandle.nullDevice
+            do {
+                try p.run()
+            } catch {
+                cont.resume(returning: nil)
+                return
+            }
+            // Feed stdin from another thread so a large input cannot deadlock against stdout.
+            DispatchQueue.global().async {
+                stdin.fileHandleForWriting.write(Data(input.utf8))
+                try? stdin.fileHandleForWriting.close()
+            }
+            let data = stdout.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            cont.resume(returning: p.terminationStatus == 127 ? nil : String(decoding: data, as: UTF8.self))
+        }
+    }
 }
