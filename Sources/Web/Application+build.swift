@@ -1,5 +1,6 @@
 import EventStore
 import Hummingbird
+import Ingest
 import Logging
 import Metrics
 import Prometheus
@@ -18,9 +19,11 @@ public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(lab
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(LogRequestsMiddleware(.debug))
     AdminRoutes(db: db, registry: registry).register(on: router)
+    let metadata = MetadataStore()
     ReadRoutes(db: db).register(on: router)
-    QueryRoutes(db: db, engine: Engine(options: config.query)).register(on: router)
-    let write = RemoteWriteHandler(db: db, limits: config.limits, logger: logger)
+    StatusRoutes(db: db, metadata: metadata).register(on: router)
+    QueryRoutes(db: db, options: config.query, maxConcurrency: config.maxConcurrentQueries).register(on: router)
+    let write = RemoteWriteHandler(db: db, metadata: metadata, limits: config.limits, logger: logger)
     router.post("/api/v1/write") { req, ctx in try await write.handle(req, context: ctx) }
     if let eventWriter {
         let sink = EventSink(writer: eventWriter, config: config.analytics)

@@ -70,6 +70,28 @@ import Testing
         #expect(writer.events.map(\.id) == ["a", "b", "c"])
     }
 
+    @Test func refusalsOfTheStoreAreReportedPerEvent() async throws {
+        let writer = FakeEventWriter()
+        var refused = nativeEventJSON(id: "r")
+        refused["action"] = "refused-by-store"
+        let body = jsonBody(["events": [nativeEventJSON(id: "ok"), refused]])
+        try await eventApp(writer).test(.router) { client in
+            try await client.execute(uri: "/api/analytics/events", method: .post, headers: jsonHeaders, body: body) { r in
+                let doc = try json(r.body)
+                #expect(doc["accepted"] as? Int == 1)
+                #expect(doc["rejected"] as? Int == 1)
+                let errors = doc["errors"] as? [[String: Any]] ?? []
+                #expect(errors.first?["index"] as? Int == 1)
+                #expect(errors.first?["message"] as? String == "event r: action refused by the store")
+            }
+            try await client.execute(uri: "/batch/", method: .post, headers: jsonHeaders,
+                                     body: jsonBody(["batch": [["event": "refused-by-store", "distinct_id": "u"]]])) { r in
+                #expect(r.status == .badRequest)
+            }
+        }
+        #expect(writer.events.map(\.id) == ["ok"])
+    }
+
     @Test func compressedBodies() async throws {
         let writer = FakeEventWriter()
         try await eventApp(writer).test(.router) { client in

@@ -1,4 +1,4 @@
-import EventStore
+@testable import EventStore
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -30,6 +30,11 @@ final class FakeEventWriter: EventWriter {
             if let batchID, !s.batches.insert(batchID).inserted { return AppendOutcome(stored: 0, duplicateBatch: true) }
             var out = AppendOutcome(stored: 0)
             for (i, e) in events.enumerated() {
+                // A limit of the store's own, as the real store has (EventStoreLimits).
+                if e.action == "refused-by-store" {
+                    out.rejections.append(AppendOutcome.Rejection(index: i, message: "event \(e.id): action refused by the store"))
+                    continue
+                }
                 if s.ids.insert(e.id).inserted {
                     s.events.append(e)
                     out.stored += 1

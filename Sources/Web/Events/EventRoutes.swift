@@ -39,7 +39,7 @@ struct EventRoutes: Sendable {
         } catch {
             throw APIError(error.code == .tooLarge ? .tooLarge : .badData, "\(error)")
         }
-        let prepared = batch.prepare(now: sink.now(), limits: limits, privacy: sink.privacy, clientIP: clientAddress(context))
+        var prepared = batch.prepare(now: sink.now(), limits: limits, privacy: sink.privacy, clientIP: clientAddress(context))
         var outcome = AppendOutcome(stored: 0)
         if !prepared.events.isEmpty {
             do {
@@ -48,6 +48,9 @@ struct EventRoutes: Sendable {
                 throw APIError(.unavailable, "events not stored (storage error: \(error)); retry the batch")
             }
         }
+        // Events the store itself refused (its own limits) are reported like the others.
+        prepared.problems += storeProblems(outcome, indexes: prepared.indexes)
+        prepared.problems.sort { $0.index < $1.index }
         let duplicates = outcome.duplicateBatch ? prepared.events.count : outcome.duplicates.count
         sink.metrics.record(stored: outcome.stored, duplicates: duplicates, rejected: prepared.problems.count,
                        noConsent: prepared.droppedNoConsent)
@@ -81,6 +84,13 @@ struct EventRoutes: Sendable {
         if let batchID { w.string(batchID) } else { w.raw("null") }
         w.endObject()
         return w.response
+    }
+}
+
+/// The store's refusals as problems at their indexes in the request's batch.
+func storeProblems(_ outcome: AppendOutcome, indexes: [Int]) -> [EventProblem] {
+    outcome.rejections.compactMap { r in
+        indexes.indices.contains(r.index) ? EventProblem(index: indexes[r.index], field: "", message: r.message) : nil
     }
 }
 

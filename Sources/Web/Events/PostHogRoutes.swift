@@ -52,7 +52,7 @@ struct PostHogRoutes: Sendable {
         }
         let parts = PostHogPayload.Request(query: query, contentType: request.headers[.contentType],
                                            contentEncoding: request.headers[.contentEncoding], body: Array(buffer: body))
-        let batch: PostHogBatch
+        var batch: PostHogBatch
         do {
             let json = try PostHogPayload.extract(parts, limits: limits)
             let context = PostHogContext(now: sink.now(), sentAtQuery: PostHogRoutes.sentAt(query), clientIP: clientAddress(context),
@@ -69,6 +69,8 @@ struct PostHogRoutes: Sendable {
             throw PostHogError(status: .serviceUnavailable, type: "server_error", code: "storage_unavailable",
                                detail: "events not stored (storage error: \(error)); retry")
         }
+        batch.problems += storeProblems(outcome, indexes: batch.indexes)
+        batch.problems.sort { $0.index < $1.index }
         let duplicates = outcome.duplicateBatch ? batch.events.count : outcome.duplicates.count
         sink.metrics.record(stored: outcome.stored, duplicates: duplicates, rejected: batch.problems.count, noConsent: 0)
         if !batch.problems.isEmpty {
