@@ -92,6 +92,39 @@ import Testing
         #expect(writer.events.map(\.id) == ["ok"])
     }
 
+    /// The same through Sextant's real event store: retries stored once, persons merged.
+    @Test func realStoreKeepsRetriesOnceAndMergesPersons() async throws {
+        let dir = NSTemporaryDirectory() + "sextant-events-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try EventStore(directory: dir)
+        defer { try? store.close() }
+        let t = Timestamp.format(EventSink.wallClock() - 60_000)
+        let events = [nativeEventJSON(id: "a", timestamp: t), nativeEventJSON(id: "b", canTrack: false, timestamp: t),
+                      nativeEventJSON(id: "c", user: "u2", canProfile: false, timestamp: t)]
+        let once = jsonBody(["events": events, "batchId": "once"]), again = jsonBody(["events": events])
+        let identify = jsonBody(["batch": [["event": "$identify", "distinct_id": "u0000001", "properties": ["$anon_distinct_id": "anon-7"]]]])
+        try await eventApp(store, now: EventSink.wallClock).test(.router) { client in
+            for expected in [0, 2] {
+                try await client.execute(uri: "/api/analytics/events", method: .post, headers: jsonHeaders, body: once) { r in
+                    let doc = try json(r.body)
+                    #expect(doc["accepted"] as? Int == 3)
+                    #expect(doc["duplicates"] as? Int == expected)
+                }
+            }
+            try await client.execute(uri: "/api/analytics/events", method: .post, headers: jsonHeaders, body: again) { r in
+                let doc = try json(r.body)
+                #expect(doc["duplicates"] as? Int == 2)
+            }
+            try await client.execute(uri: "/batch/", method: .post, headers: jsonHeaders, body: identify) { r in
+                #expect(r.status == .ok)
+            }
+        }
+        let stored = store.blocks(from: nil, to: nil).reduce(0) { $0 + $1.count }
+        #expect(stored == 3)
+        let person = try #require(store.users.id(of: "u0000001"))
+        #expect(store.users.id(of: "anon-7") == person)
+    }
+
     @Test func compressedBodies() async throws {
         let writer = FakeEventWriter()
         try await eventApp(writer).test(.router) { client in

@@ -59,7 +59,7 @@ let eventNow: Int64 = 1_767_607_200_000
 
 /// An application serving only the event routes, over `writer`, with the clock fixed at
 /// `eventNow` unless `now` is given.
-func eventApp(_ writer: FakeEventWriter, config: AnalyticsConfig = AnalyticsConfig(), metrics: TestMetrics = TestMetrics(),
+func eventApp(_ writer: any EventWriter, config: AnalyticsConfig = AnalyticsConfig(), metrics: TestMetrics = TestMetrics(),
               now: @escaping @Sendable () -> Int64 = { eventNow }) -> some ApplicationProtocol {
     let router = Router(context: SextantRequestContext.self)
     let sink = EventSink(writer: writer, config: config, metrics: EventMetrics(factory: metrics), now: now)
