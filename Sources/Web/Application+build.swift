@@ -1,3 +1,4 @@
+import EventStore
 import Hummingbird
 import Ingest
 import Logging
@@ -8,11 +9,13 @@ import ServiceLifecycle
 import TSDB
 
 /// Builds the whole server: storage, routes, background services. `sextant serve` runs what this
-/// returns; tests call it directly.
-public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(label: "sextant")) async throws -> some ApplicationProtocol {
+/// returns; tests call it directly. Usage-event ingestion (native and PostHog) is served when
+/// `eventWriter` is given.
+public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(label: "sextant"),
+                             eventWriter: (any EventWriter)? = nil) async throws -> some ApplicationProtocol {
     let registry = SelfMetrics.registry
     let db = try DB(directory: config.dataDirectory, options: config.db, logger: logger)
-    let router = Router()
+    let router = Router(context: SextantRequestContext.self)
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(LogRequestsMiddleware(.debug))
     AdminRoutes(db: db, registry: registry).register(on: router)
@@ -22,6 +25,11 @@ public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(lab
     QueryRoutes(db: db, options: config.query, maxConcurrency: config.maxConcurrentQueries).register(on: router)
     let write = RemoteWriteHandler(db: db, metadata: metadata, limits: config.limits, logger: logger)
     router.post("/api/v1/write") { req, ctx in try await write.handle(req, context: ctx) }
+    if let eventWriter {
+        let sink = EventSink(writer: eventWriter, config: config.analytics)
+        EventRoutes(sink: sink).register(on: router)
+        PostHogRoutes(sink: sink).register(on: router)
+    }
     let service = TSDBService(db: db, maintenanceInterval: config.maintenanceInterval,
                               syncInterval: config.walSyncInterval, logger: logger)
     return Application(
