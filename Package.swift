@@ -49,7 +49,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "SextantBench", dependencies: [
-            "TSDB", "PromQL",
+            "TSDB", "PromQL", "Ingest",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB"]),

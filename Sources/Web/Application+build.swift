@@ -19,6 +19,8 @@ public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(lab
     QueryRoutes(db: db, engine: Engine(options: config.query)).register(on: router)
     let write = RemoteWriteHandler(db: db, limits: config.limits, logger: logger)
     router.post("/api/v1/write") { req, ctx in try await write.handle(req, context: ctx) }
+    OTLPHandler(db: db, limits: config.limits, lookbackDelta: config.query.lookbackDelta, logger: logger).register(on: router)
+    InfluxHandler(db: db, limits: config.limits, logger: logger).register(on: router)
     let service = TSDBService(db: db, maintenanceInterval: config.maintenanceInterval,
                               syncInterval: config.walSyncInterval, logger: logger)
     return Application(
