@@ -54,7 +54,7 @@ struct InfluxHandler: Sendable {
             var response = Response(status: .noContent)
             if conversion.skippedStringFields > 0 {
                 let names = conversion.skippedStringNames.joined(separator: ", ")
-                response.headers[HTTPField.Name("X-Sextant-Skipped")!] =
+                response.headers[.init("X-Sextant-Skipped")!] =
                     "\(conversion.skippedStringFields) string fields (only numbers are stored): \(names)"
             }
             return response

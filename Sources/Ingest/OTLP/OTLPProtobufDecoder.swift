@@ -490,9 +490,7 @@ public enum OTLPProtobufDecoder {
 
         @inline(__always)
         func expect(_ wire: WireType, _ wanted: WireType, _ name: String, _ field: UInt64, _ offset: Int) throws(IngestError) {
-            guard wire == wanted else {
-                throw IngestError(.badProtobuf, "\(name) (field \(field)) has wire type \(wire.name), expected \(wanted.name)", offset: offset)
-            }
+            try ProtobufReader.expect(wire, wanted, name, field, at: offset)
         }
 
         /// Prefixes an error's message with where in the message tree it happened.

@@ -172,12 +172,13 @@ extension OTLPTranslator {
     /// `problem` set, when an attribute name cannot become a label name.
     mutating func labels(_ attributes: Range<Int32>, _ text: UnsafeRawBufferPointer, skipIdentifying: Bool = false,
                          problem: inout String) -> [Label]? {
-        var order = Array(attributes)
-        if !isSorted(order, text) { order.sort { less(data.attributes[Int($0)].key, data.attributes[Int($1)].key, text) } }
+        // Senders mostly send attributes sorted; only unsorted ones pay for an order array.
+        let sorted = isSorted(attributes, text)
+        let order = sorted ? [] : attributes.sorted { less(data.attributes[Int($0)].key, data.attributes[Int($1)].key, text) }
         var out: [Label] = []
-        out.reserveCapacity(order.count + 4)
-        for a in order {
-            let attribute = data.attributes[Int(a)]
+        out.reserveCapacity(attributes.count + 4)
+        for k in 0..<attributes.count {
+            let attribute = data.attributes[Int(sorted ? attributes.lowerBound + Int32(k) : order[k])]
             if data.text.equals(attribute.key, "__name__") { continue }
             if skipIdentifying && Self.identifying.contains(where: { data.text.equals(attribute.key, $0) }) { continue }
             guard let name = labelName(attribute.key, text) else {
@@ -194,8 +195,9 @@ extension OTLPTranslator {
         return out
     }
 
-    func isSorted(_ order: [Int32], _ text: UnsafeRawBufferPointer) -> Bool {
-        for (a, b) in zip(order, order.dropFirst()) where less(data.attributes[Int(b)].key, data.attributes[Int(a)].key, text) {
+    func isSorted(_ attributes: Range<Int32>, _ text: UnsafeRawBufferPointer) -> Bool {
+        guard attributes.count > 1 else { return true }
+        for a in attributes.dropLast() where less(data.attributes[Int(a + 1)].key, data.attributes[Int(a)].key, text) {
             return false
         }
         return true
