@@ -16,7 +16,7 @@ struct OTLPBench: ParsableCommand {
         let state = OTLPDeltaState()
         let translated = try OTLPTranslator.translate(try OTLPProtobufDecoder.decode(body), deltas: state, now: 1_767_225_600_000)
         let samples = translated.batch.sampleCount
-        print("request: \(body.count) bytes, \(metrics * points) data points, \(samples) samples, \(translated.batch.entries.count) series")
+        print("request: \(body.count) bytes, \(translated.pointCount) data points, \(samples) samples, \(translated.batch.entries.count) series")
         try measure("OTLP protobuf decode", items: requests * samples) {
             for _ in 0..<requests { blackHole(try OTLPProtobufDecoder.decode(body)) }
         }

@@ -1,4 +1,5 @@
 @testable import Ingest
+import Testing
 import TSDB
 
 typealias E = OTLPEncoder
@@ -15,7 +16,11 @@ struct Translated {
 
     init(_ t: OTLPTranslation) {
         translation = t
-        for e in t.batch.entries { series[Labels(e.labels).description, default: []] += e.samples }
+        for e in t.batch.entries {
+            // Every series made must be one storage accepts.
+            if case .failure(let error) = SeriesValidator.validate(e.labels) { Issue.record("\(error)") }
+            series[Labels(e.labels).description, default: []] += e.samples
+        }
     }
 
     func value(_ description: String) -> Double? { series[description]?.last?.v }

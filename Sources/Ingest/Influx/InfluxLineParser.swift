@@ -260,7 +260,9 @@ public enum InfluxLineParser {
 
         func same(_ a: TextSpan, _ b: TextSpan, _ arena: [UInt8]) -> Bool {
             guard a.count == b.count else { return false }
-            return withBytes(a, arena) { x in withBytes(b, arena) { y in x.elementsEqual(y) } }
+            return withBytes(a, arena) { x in
+                withBytes(b, arena) { y in x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
+            }
         }
 
         func string(_ s: TextSpan, _ arena: [UInt8]) -> String { withBytes(s, arena) { String(decoding: $0, as: UTF8.self) } }

@@ -58,7 +58,9 @@ public enum InfluxSeries {
                         if out.skippedStringNames.count < 10 { out.skippedStringNames.append(measurement + "." + key) }
                         continue
                     }
-                    var series = labels
+                    var series: [Label] = []
+                    series.reserveCapacity(labels.count + 1)
+                    series.append(contentsOf: labels)
                     series.append(Label(Labels.metricName, measurement + "_" + key))
                     out.batch.append(series, [Sample(t: t, v: field.value)])
                 }

@@ -157,10 +157,13 @@ extension OTLPTranslator {
         guard sampleCount <= limits.maxSamples else {
             throw IngestError(.tooLarge, "the request makes more than \(limits.maxSamples) samples")
         }
-        var labels = base
+        // One allocation: a copy of `base` with room for the extra label and the name.
+        var labels: [Label] = []
         labels.reserveCapacity(base.count + 2)
+        labels.append(contentsOf: base)
         if let extra { set(&labels, extra.name, extra.value) }
-        set(&labels, Labels.metricName, name)
+        // `base` never holds `__name__`: attributes of that name are ignored.
+        labels.append(Label(Labels.metricName, name))
         out.batch.append(labels, [Sample(t: t, v: v)])
         out.entryPoints.append(point)
     }
@@ -176,7 +179,8 @@ extension OTLPTranslator {
         let sorted = isSorted(attributes, text)
         let order = sorted ? [] : attributes.sorted { less(data.attributes[Int($0)].key, data.attributes[Int($1)].key, text) }
         var out: [Label] = []
-        out.reserveCapacity(attributes.count + 4)
+        // Room for job, instance and the scope labels added next.
+        out.reserveCapacity(attributes.count + 8)
         for k in 0..<attributes.count {
             let attribute = data.attributes[Int(sorted ? attributes.lowerBound + Int32(k) : order[k])]
             if data.text.equals(attribute.key, "__name__") { continue }
@@ -245,7 +249,6 @@ extension OTLPTranslator {
         }
         for l in context.labels { set(&labels, l.name, l.value) }
         guard labels.contains(where: { ($0.name == "job" || $0.name == "instance") && !$0.value.isEmpty }) else { return }
-        set(&labels, Labels.metricName, "target_info")
         let interval = UInt64(max(options.lookbackDelta / 2, 1)) * 1_000_000
         let step = max(interval, (latest - earliest) / 1000)
         var t = earliest

@@ -91,6 +91,10 @@ public struct OTLPTranslator {
                                  limits: RemoteWriteLimits = RemoteWriteLimits()) throws(IngestError) -> OTLPTranslation {
         var t = OTLPTranslator(data: data, options: options, limits: limits, now: now)
         t.out.pointCount = data.points.count
+        // Every point makes one series, histograms and summaries a few more per bucket.
+        let estimate = data.points.count * 3 + data.counts.count + data.doubles.count / 2
+        t.out.batch.entries.reserveCapacity(estimate)
+        t.out.entryPoints.reserveCapacity(estimate)
         var failure: IngestError?
         data.text.withUnsafeBytes { text in
             do throws(IngestError) {
@@ -179,7 +183,7 @@ public struct OTLPTranslator {
                 instance = valueString(attribute, text)
             }
             if !promote.isEmpty, promote.contains(data.text.string(attribute.key)),
-               let label = labelName(attribute.key, text) {
+               let label = labelName(attribute.key, text), label != Labels.metricName {
                 set(&c.promoted, label, valueString(attribute, text))
             }
         }
