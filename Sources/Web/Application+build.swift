@@ -9,8 +9,8 @@ import ServiceLifecycle
 import TSDB
 
 /// Builds the whole server: storage, routes, background services. `sextant serve` runs what this
-/// returns; tests call it directly. Usage-event ingestion (native and PostHog) is served when
-/// `eventWriter` is given.
+/// returns; tests call it directly. Usage events go to the event store in `<data>/events`,
+/// unless a test passes its own `eventWriter`.
 public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(label: "sextant"),
                              eventWriter: (any EventWriter)? = nil) async throws -> some ApplicationProtocol {
     let registry = SelfMetrics.registry
@@ -25,17 +25,23 @@ public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(lab
     QueryRoutes(db: db, options: config.query, maxConcurrency: config.maxConcurrentQueries).register(on: router)
     let write = RemoteWriteHandler(db: db, metadata: metadata, limits: config.limits, logger: logger)
     router.post("/api/v1/write") { req, ctx in try await write.handle(req, context: ctx) }
-    if let eventWriter {
-        let sink = EventSink(writer: eventWriter, config: config.analytics)
-        EventRoutes(sink: sink).register(on: router)
-        PostHogRoutes(sink: sink).register(on: router)
-    }
+    var storeOptions = EventStoreOptions()
+    storeOptions.logger = logger
+    let events = try EventStore(directory: config.dataDirectory + "/events", options: storeOptions)
+    let sink = EventSink(writer: eventWriter ?? events, config: config.analytics)
+    EventRoutes(sink: sink).register(on: router)
+    PostHogRoutes(sink: sink).register(on: router)
+    UserDataRoutes(store: events, privacy: sink.privacy).register(on: router)
+    OTLPHandler(db: db, limits: config.limits, lookbackDelta: config.query.lookbackDelta, logger: logger).register(on: router)
+    InfluxHandler(db: db, limits: config.limits, logger: logger).register(on: router)
     let service = TSDBService(db: db, maintenanceInterval: config.maintenanceInterval,
                               syncInterval: config.walSyncInterval, logger: logger)
+    let eventService = EventStoreService(store: events, syncInterval: config.walSyncInterval,
+                                         maintenanceInterval: config.maintenanceInterval, logger: logger)
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Sextant"),
-        services: [service],
+        services: [service, eventService],
         logger: logger
     )
 }
