@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "sextant", targets: ["sextant"]),
         .executable(name: "sextant-bench", targets: ["SextantBench"]),
+        .library(name: "SextantClient", targets: ["SextantClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
@@ -17,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.20.0"),
     ],
     targets: [
         .target(name: "TSDB", dependencies: [
@@ -52,10 +54,35 @@ let package = Package(
             "TSDB", "PromQL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The library apps link to report to Sextant; it depends on none of the server's modules.
+        .target(name: "SextantClient", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "CompressNIO", package: "compress-nio"),
+        ]),
+        .executableTarget(name: "sextant-example", dependencies: [
+            "SextantClient",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ], path: "Examples/DemoApp"),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TSDB"]),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL", "PromQLTest", "TSDB"]),
+        .testTarget(name: "SextantClientTests", dependencies: [
+            "SextantClient",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "MetricsTestKit", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "CompressNIO", package: "compress-nio"),
+        ]),
         .testTarget(name: "WebTests", dependencies: [
             "Web",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

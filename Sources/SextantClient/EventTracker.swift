@@ -1,0 +1,372 @@
+import AsyncHTTPClient
+import CoreMetrics
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Records usage events and delivers them to Sextant's native events endpoint
+/// (`POST /api/analytics/events`), surviving outages and restarts.
+///
+/// `track` builds an event (a UUID id, the current time, the configured device and the current
+/// consent) and adds it to the open batch; with `canTrack == false` nothing is queued. A batch is
+/// sealed at `batchSize` events or `maxBatchBytes`, at every `flushInterval` while the tracker
+/// runs, on `flush()`, and at graceful shutdown. Sealing writes it atomically to the on-disk
+/// queue (see `BatchQueue`), so what is sealed survives a crash or an outage; events in the open
+/// batch are lost only if the process dies before the next seal.
+///
+/// Sealed batches are sent oldest first, gzipped, each with a batchId that stays the same across
+/// retries and restarts so the server stores it once. A 5xx, 408, 429 or connection error is
+/// retried with exponential backoff and jitter (`RetryPolicy`); any other 4xx drops the batch with
+/// an error log and a count; a 2xx's per-event rejections are logged and counted.
+///
+/// Run it as a `Service` (swift-service-lifecycle) to get the periodic flush and, on graceful
+/// shutdown, a last seal and a delivery attempt bounded by `shutdownTimeout`; whatever is not
+/// delivered stays on disk for the next start. Without running it, call `flush()` yourself.
+///
+/// Its own metrics (`sextant_client_*`) go to the given factory; see `docs/client.md`.
+/// All methods are safe to call from any task.
+public actor EventTracker: Service {
+    public nonisolated let configuration: EventTrackerConfiguration
+    private let sender: EventSender
+    private let logger: Logger
+    private let metrics: TrackerMetrics
+    private let clock: any Clock<Duration>
+    private let encoder = JSONEncoder()
+    private var queue: BatchQueue
+    private var consent: Consent
+    private var userId: String?
+    private var sessionId: String
+    /// Events of the open batch, each encoded as one JSON object.
+    private var open: [[UInt8]] = []
+    private var openBytes = 0
+    /// The batch a delivery pass is sending now; the queue's caps never delete it.
+    private var sending: UInt64?
+    private var passRunning = false
+    private var passWaiters: [CheckedContinuation<Void, Never>] = []
+    private nonisolated let wakeups: AsyncStream<Void>
+    private nonisolated let wake: AsyncStream<Void>.Continuation
+
+    /// Opens the queue directory (creating it, picking up batches a previous run left) and checks
+    /// the configuration. Starts nothing: delivery happens in `run()` or `flush()`.
+    ///
+    /// - Parameters:
+    ///   - httpClient: the client to send with; the shared one by default. The caller keeps
+    ///     ownership (the tracker never shuts it down).
+    ///   - metricsFactory: where the tracker's own metrics go; nil uses `MetricsSystem.factory`.
+    ///   - clock: the clock the flush interval and retry backoff sleep on.
+    public init(configuration: EventTrackerConfiguration, httpClient: HTTPClient = .shared,
+                logger: Logger = Logger(label: "sextant.client"), metricsFactory: (any MetricsFactory)? = nil,
+                clock: any Clock<Duration> = ContinuousClock()) throws(SextantClientError) {
+        let endpoint = try configuration.validatedEndpoint()
+        self.configuration = configuration
+        self.sender = EventSender(client: httpClient, url: endpoint, headers: configuration.headers)
+        self.logger = logger
+        self.metrics = TrackerMetrics(factory: metricsFactory ?? MetricsSystem.factory)
+        self.clock = clock
+        self.queue = try BatchQueue(directory: configuration.queueDirectory, maxBytes: configuration.maxQueueBytes,
+                                    maxBatches: configuration.maxQueueBatches)
+        self.consent = configuration.consent
+        self.sessionId = Self.newID()
+        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let (batches, bytes) = (queue.entries.count, queue.totalBytes)
+        metrics.queueBatches.set(batches)
+        metrics.queueBytes.set(bytes)
+        if batches > 0 {
+            logger.info("picked up queued analytics batches from a previous run",
+                        metadata: ["batches": "\(batches)", "bytes": "\(bytes)"])
+        }
+    }
+
+    // MARK: Identity and consent
+
+    /// Replaces the consent; events tracked from now on carry it. With `canTrack == false`
+    /// nothing more is queued; what is already queued stays (see `discardQueued()`).
+    public func setConsent(_ consent: Consent) {
+        self.consent = consent
+    }
+
+    /// The user id events get when `track` is not given one; nil for anonymous.
+    public func identify(userId: String?) {
+        self.userId = userId
+    }
+
+    /// Starts a new session: events tracked without a session id get `id` from now on. A tracker
+    /// starts with a fresh random session id.
+    @discardableResult
+    public func startSession(id: String? = nil) -> String {
+        sessionId = id ?? Self.newID()
+        return sessionId
+    }
+
+    // MARK: Tracking
+
+    /// Records one event. Never throws and never waits on the network: an event that breaks a
+    /// limit (action, category or eventType empty or over 256 bytes, userId or sessionId empty
+    /// or over 200 bytes, a non-finite number, larger than `maxEventBytes` as JSON) is logged
+    /// and counted as dropped. These are the limits Sextant's endpoint applies.
+    ///
+    /// - Parameters:
+    ///   - action: the event's name, e.g. `workout_completed`.
+    ///   - category: what retention is decided by, e.g. `usage`, `billing`.
+    ///   - value: a number the event carries (revenue, duration), if any.
+    ///   - userId, sessionId: override the tracker's current ones for this event.
+    ///   - timestamp: when it happened; now by default.
+    public func track(action: String, category: String, properties: [String: EventProperty] = [:], value: Double? = nil,
+                      userId: String? = nil, sessionId: String? = nil, label: String? = nil,
+                      eventType: String = "user_action", userSegment: String? = nil, timestamp: Date = Date()) {
+        guard consent.canTrack else { return }
+        let event = TrackedEvent(
+            id: Self.newID(), timestamp: RFC3339.string(from: timestamp), userId: userId ?? self.userId,
+            sessionId: sessionId ?? self.sessionId, eventType: eventType, category: category, action: action,
+            label: label, value: value, properties: properties, deviceInfo: configuration.device,
+            userSegment: userSegment, privacyFlags: TrackedEvent.PrivacyFlags(consent))
+        let encoded: [UInt8]
+        do {
+            encoded = try encode(event)
+        } catch {
+            logger.warning("analytics event dropped", metadata: ["action": "\(action.prefix(64))", "reason": "\(error.message)"])
+            metrics.dropped(.invalid, 1)
+            return
+        }
+        if !open.isEmpty && openBytes + encoded.count + 1 > configuration.maxBatchBytes { seal() }
+        open.append(encoded)
+        openBytes += encoded.count + 1
+        metrics.tracked.increment()
+        if open.count >= configuration.batchSize {
+            seal()
+            wake.yield()
+        }
+    }
+
+    /// Seals the open batch and sends everything queued, retrying as `configuration.retry`
+    /// says. Returns true when the queue is empty afterwards. Waits for a delivery pass already
+    /// under way (from `run()`) to end first, so a batch is never sent twice at once.
+    @discardableResult
+    public func flush() async -> Bool {
+        seal()
+        return await deliverQueued(maxAttempts: configuration.retry.maxAttempts, deadline: nil)
+    }
+
+    /// Forgets the open batch and deletes every queued batch, e.g. when the person withdraws
+    /// consent. A batch being sent at this moment may still arrive.
+    public func discardQueued() {
+        let events = open.count + queue.entries.reduce(0) { $0 + $1.eventCount }
+        open = []
+        openBytes = 0
+        for entry in queue.entries {
+            do {
+                try queue.remove(entry)
+            } catch {
+                logger.error("cannot delete a discarded analytics batch", metadata: ["error": "\(error)"])
+            }
+        }
+        updateQueueGauges()
+        logger.info("discarded queued analytics events", metadata: ["events": "\(events)"])
+    }
+
+    /// Events tracked but not yet sealed into a batch.
+    public var openEvents: Int { open.count }
+    /// Sealed batches waiting on disk to be delivered.
+    public var queuedBatches: Int { queue.entries.count }
+
+    // MARK: Service
+
+    /// Delivers batches as they are sealed and every `flushInterval`, until graceful shutdown
+    /// or cancellation; then seals the open batch and, unless cancelled, tries for at most
+    /// `shutdownTimeout` to send what is queued. Undelivered batches stay on disk.
+    public func run() async {
+        let interval = configuration.flushInterval
+        await withDiscardingTaskGroup { group in
+            group.addTask { [clock, wake] in
+                while (try? await clock.sleep(for: interval)) != nil { wake.yield() }
+            }
+            for await _ in wakeups.cancelOnGracefulShutdown() {
+                seal()
+                await deliverQueued(maxAttempts: configuration.retry.maxAttempts, deadline: nil)
+            }
+            group.cancelAll()
+        }
+        seal()
+        if !Task.isCancelled && !queue.entries.isEmpty {
+            await deliverQueued(maxAttempts: 1, deadline: ContinuousClock.now + configuration.shutdownTimeout)
+        }
+        if !queue.entries.isEmpty {
+            logger.info("analytics batches left on disk for the next start", metadata: ["batches": "\(queue.entries.count)"])
+        }
+    }
+
+    // MARK: Internals
+
+    private static func newID() -> String { UUID().uuidString.lowercased() }
+
+    private func encode(_ event: TrackedEvent) throws(SextantClientError) -> [UInt8] {
+        func invalid(_ message: String) -> SextantClientError { SextantClientError(.invalidEvent, message) }
+        for (field, text) in [("action", event.action), ("category", event.category), ("eventType", event.eventType)] {
+            guard !text.isEmpty, text.utf8.count <= 256 else { throw invalid("\(field) must be 1 to 256 bytes long") }
+        }
+        for (field, text) in [("userId", event.userId ?? "x"), ("sessionId", event.sessionId)] {
+            guard !text.isEmpty, text.utf8.count <= 200 else { throw invalid("\(field) must be 1 to 200 bytes long") }
+        }
+        if let value = event.value, !value.isFinite { throw invalid("value must be a finite number, not \(value)") }
+        if let bad = event.properties.first(where: { !$0.value.isRepresentableInJSON }) {
+            throw invalid("property \"\(bad.key.prefix(64))\" holds a non-finite number")
+        }
+        let data: Data
+        do {
+            data = try encoder.encode(event)
+        } catch {
+            throw SextantClientError(.invalidEvent, "the event cannot be encoded as JSON", underlying: error)
+        }
+        guard data.count <= configuration.maxEventBytes else {
+            throw invalid("the event is \(data.count) bytes of JSON, more than maxEventBytes (\(configuration.maxEventBytes))")
+        }
+        return [UInt8](data)
+    }
+
+    /// Writes the open batch to the queue as a new batch file.
+    private func seal() {
+        guard !open.isEmpty else { return }
+        let events = open
+        open = []
+        openBytes = 0
+        do {
+            let evicted = try queue.append(batchId: Self.newID(), events: events, protecting: sending)
+            if !evicted.isEmpty {
+                let count = evicted.reduce(0) { $0 + $1.eventCount }
+                metrics.dropped(.queueFull, count)
+                logger.warning("analytics queue full: oldest batches dropped",
+                               metadata: ["batches": "\(evicted.count)", "events": "\(count)"])
+            }
+        } catch {
+            metrics.dropped(.diskError, events.count)
+            logger.error("analytics batch dropped: cannot write it to the queue",
+                         metadata: ["events": "\(events.count)", "error": "\(error)"])
+        }
+        updateQueueGauges()
+    }
+
+    /// One delivery pass: sends queued batches oldest first until the queue is empty (true), or
+    /// a batch fails `maxAttempts` times, the deadline passes, or shutdown begins (false).
+    @discardableResult
+    private func deliverQueued(maxAttempts: Int, deadline: ContinuousClock.Instant?) async -> Bool {
+        await beginPass()
+        defer { endPass() }
+        while let entry = queue.oldest {
+            if let deadline, ContinuousClock.now >= deadline { return false }
+            let content: [UInt8]
+            do {
+                content = try queue.read(entry)
+            } catch {
+                drop(entry, .unreadable, "cannot read a queued analytics batch", ["error": "\(error)"])
+                continue
+            }
+            guard Self.isBatchFile(content) else {
+                drop(entry, .unreadable, "a queued analytics batch file is damaged", ["file": "\(entry.fileName)"])
+                continue
+            }
+            sending = entry.sequence
+            defer { sending = nil }
+            var attempt = 0
+            while true {
+                var timeout = configuration.requestTimeout
+                if let deadline { timeout = min(timeout, ContinuousClock.now.duration(to: deadline)) }
+                let outcome = await sender.send(content, now: Date(), timeout: timeout)
+                if case .failed(let reason) = outcome {
+                    attempt += 1
+                    metrics.retries.increment()
+                    let stop = attempt >= maxAttempts || Task.isCancelled || Task.isShuttingDownGracefully
+                    logger.log(level: stop ? .warning : .debug, "analytics batch not delivered",
+                               metadata: ["batchId": "\(entry.batchId)", "attempt": "\(attempt)", "reason": "\(reason)"])
+                    if stop { return false }
+                    let delay = configuration.retry.delay(afterAttempt: attempt, random: .random(in: 0..<1))
+                    do {
+                        try await cancelWhenGracefulShutdown { [clock] in try await clock.sleep(for: delay) }
+                    } catch {
+                        return false
+                    }
+                    continue
+                }
+                finish(entry, outcome)
+                break
+            }
+        }
+        return true
+    }
+
+    /// Accounts for a batch the server answered for good, and removes it.
+    private func finish(_ entry: BatchQueue.Entry, _ outcome: EventSender.Outcome) {
+        switch outcome {
+        case .delivered(let reply?):
+            metrics.delivered.increment(by: Int64(reply.accepted))
+            metrics.rejected.increment(by: Int64(reply.rejected))
+            metrics.duplicates.increment(by: Int64(reply.duplicates ?? 0))
+            for error in (reply.errors ?? []).prefix(10) {
+                logger.warning("analytics event rejected by the server", metadata: [
+                    "batchId": "\(entry.batchId)", "index": "\(error.index)", "field": "\(error.field ?? "")",
+                    "message": "\(error.message)",
+                ])
+            }
+        case .delivered(nil):
+            metrics.delivered.increment(by: Int64(entry.eventCount))
+            logger.warning("analytics batch delivered, but the reply was not understood", metadata: ["batchId": "\(entry.batchId)"])
+        case .refused(let status, let message):
+            metrics.dropped(.refused, entry.eventCount)
+            logger.error("analytics batch refused by the server and dropped", metadata: [
+                "batchId": "\(entry.batchId)", "status": "\(status)", "events": "\(entry.eventCount)", "message": "\(message)",
+            ])
+        case .failed:
+            preconditionFailure("a failed attempt is retried, not finished")
+        }
+        remove(entry)
+    }
+
+    private func drop(_ entry: BatchQueue.Entry, _ reason: DropReason, _ message: Logger.Message, _ metadata: Logger.Metadata) {
+        metrics.dropped(reason, entry.eventCount)
+        logger.error(message, metadata: metadata.merging(["events": "\(entry.eventCount)"]) { a, _ in a })
+        remove(entry)
+    }
+
+    private func remove(_ entry: BatchQueue.Entry) {
+        do {
+            try queue.remove(entry)
+        } catch {
+            logger.error("cannot delete a delivered analytics batch; it will be sent again after a restart (the server deduplicates it)",
+                         metadata: ["error": "\(error)"])
+        }
+        updateQueueGauges()
+    }
+
+    private func updateQueueGauges() {
+        metrics.queueBatches.set(queue.entries.count)
+        metrics.queueBytes.set(queue.totalBytes)
+    }
+
+    /// Only one delivery pass runs at a time; later ones wait their turn in order.
+    private func beginPass() async {
+        if passRunning {
+            await withCheckedContinuation { passWaiters.append($0) }
+        } else {
+            passRunning = true
+        }
+    }
+
+    private func endPass() {
+        if passWaiters.isEmpty {
+            passRunning = false
+        } else {
+            passWaiters.removeFirst().resume()
+        }
+    }
+
+    /// Whether file content has the shape `BatchQueue` writes: `{"batchId":"…","events":[…]}`.
+    static func isBatchFile(_ content: [UInt8]) -> Bool {
+        content.starts(with: #"{"batchId":""#.utf8) && content.last == UInt8(ascii: "}")
+    }
+}
