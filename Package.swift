@@ -70,6 +70,13 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], path: "Examples/DemoApp"),
+        .executableTarget(name: "sextant-client-bench", dependencies: [
+            "SextantClient",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ], path: "Examples/ClientBench"),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TSDB"]),

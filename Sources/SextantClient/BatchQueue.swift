@@ -70,11 +70,15 @@ struct BatchQueue {
 
     var oldest: Entry? { entries.first }
 
-    /// Writes a new batch of already-encoded events (each one JSON object) and returns the
-    /// batches deleted to keep within the caps, oldest first; the batch `protected` (the one
-    /// being sent) is never deleted. The new batch itself is deleted when it alone is over
-    /// `maxBytes`.
-    mutating func append(batchId: String, events: [[UInt8]], protecting protected: UInt64? = nil) throws(SextantClientError) -> [Entry] {
+    /// A sealed batch with its place in the queue, not yet on disk.
+    struct Prepared: Sendable {
+        let entry: Entry
+        let content: [UInt8]
+    }
+
+    /// Numbers a new batch of already-encoded events (each one JSON object) and lays out its
+    /// file; no I/O, so the caller can write it off its own thread with `write(_:)`.
+    mutating func prepare(batchId: String, events: [[UInt8]]) -> Prepared {
         precondition(!events.isEmpty && Self.isValidBatchId(Substring(batchId)))
         var content: [UInt8] = []
         content.reserveCapacity(events.reduce(32 + batchId.utf8.count) { $0 + $1.count + 1 })
@@ -86,10 +90,23 @@ struct BatchQueue {
             content.append(contentsOf: event)
         }
         content.append(contentsOf: "]}".utf8)
-        let entry = Entry(sequence: nextSequence, eventCount: events.count, batchId: batchId, bytes: content.count)
-        try QueueFiles.writeAtomically(content, directory: directory, name: entry.fileName)
-        nextSequence += 1
-        entries.append(entry)
+        defer { nextSequence += 1 }
+        return Prepared(entry: Entry(sequence: nextSequence, eventCount: events.count, batchId: batchId, bytes: content.count),
+                        content: content)
+    }
+
+    /// Writes a prepared batch atomically into the queue `directory` (blocking: temp file, fsync,
+    /// rename, directory fsync). Safe from any thread.
+    static func write(_ batch: Prepared, in directory: String) throws(SextantClientError) {
+        try QueueFiles.writeAtomically(batch.content, directory: directory, name: batch.entry.fileName)
+    }
+
+    /// Adds a written batch in sequence order and returns the batches deleted to keep within the
+    /// caps, oldest first; the batch `protected` (the one being sent) is never deleted, and the
+    /// new batch itself is deleted when it alone is over `maxBytes`.
+    mutating func insert(_ entry: Entry, protecting protected: UInt64? = nil) -> [Entry] {
+        let index = entries.lastIndex { $0.sequence < entry.sequence }.map { $0 + 1 } ?? 0
+        entries.insert(entry, at: index)
         totalBytes += entry.bytes
         return evictPastCaps(protecting: protected)
     }
@@ -108,7 +125,9 @@ struct BatchQueue {
         try QueueFiles.remove(directory + "/" + entry.fileName)
     }
 
-    private mutating func evictPastCaps(protecting protected: UInt64?) -> [Entry] {
+    /// Deletes the oldest batches, but never `protected`, while the queue is over a cap, and
+    /// returns them.
+    mutating func evictPastCaps(protecting protected: UInt64? = nil) -> [Entry] {
         var evicted: [Entry] = []
         while totalBytes > maxBytes || entries.count > maxBatches,
               let victim = entries.first(where: { $0.sequence != protected }) {

@@ -40,6 +40,15 @@ extension EventProperty: Codable {
         }
     }
 
+    /// Levels of nesting: 0 for a scalar, 1 for `["a"]` or `{"a": 1}`.
+    var depth: Int {
+        switch self {
+        case .string, .number, .bool, .null: 0
+        case .array(let values): 1 + (values.map(\.depth).max() ?? 0)
+        case .object(let values): 1 + (values.values.map(\.depth).max() ?? 0)
+        }
+    }
+
     /// False for a number that JSON cannot carry (NaN, infinities), here or nested.
     var isRepresentableInJSON: Bool {
         switch self {

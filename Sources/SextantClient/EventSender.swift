@@ -59,7 +59,8 @@ struct EventSender: Sendable {
         envelope.writeString(RFC3339.string(from: now))
         envelope.writeString(#"","#)
         envelope.writeBytes(content.dropFirst())
-        if let compressed = try? envelope.compress(with: .gzip()) {
+        var input = envelope  // compressing consumes its input; a failure must leave `envelope` whole
+        if let compressed = try? input.compress(with: .gzip()) {
             request.headers.add(name: "Content-Encoding", value: "gzip")
             request.body = .bytes(compressed)
         } else {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import CoreMetrics
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 #if canImport(FoundationEssentials)
@@ -37,9 +38,12 @@ public actor EventTracker: Service {
     private let logger: Logger
     private let metrics: TrackerMetrics
     private let clock: any Clock<Duration>
-    private let encoder = JSONEncoder()
     private var queue: BatchQueue
-    private var consent: Consent
+    private var consent: Consent {
+        didSet { privacyFlags = TrackedEvent.PrivacyFlags(consent) }
+    }
+    /// `consent` as the wire format has it, formatted once rather than per event.
+    private var privacyFlags: TrackedEvent.PrivacyFlags
     private var userId: String?
     private var sessionId: String
     /// Events of the open batch, each encoded as one JSON object.
@@ -47,6 +51,8 @@ public actor EventTracker: Service {
     private var openBytes = 0
     /// The batch a delivery pass is sending now; the queue's caps never delete it.
     private var sending: UInt64?
+    /// Bumped by `discardQueued()`, so that a batch whose write was under way is not queued.
+    private var generation = 0
     private var passRunning = false
     private var passWaiters: [CheckedContinuation<Void, Never>] = []
     private nonisolated let wakeups: AsyncStream<Void>
@@ -72,9 +78,11 @@ public actor EventTracker: Service {
         self.queue = try BatchQueue(directory: configuration.queueDirectory, maxBytes: configuration.maxQueueBytes,
                                     maxBatches: configuration.maxQueueBatches)
         self.consent = configuration.consent
+        self.privacyFlags = TrackedEvent.PrivacyFlags(configuration.consent)
         self.sessionId = Self.newID()
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        // The caps may have shrunk since the previous run.
+        let evicted = queue.evictPastCaps()
         let (batches, bytes) = (queue.entries.count, queue.totalBytes)
         metrics.queueBatches.set(batches)
         metrics.queueBytes.set(bytes)
@@ -82,6 +90,7 @@ public actor EventTracker: Service {
             logger.info("picked up queued analytics batches from a previous run",
                         metadata: ["batches": "\(batches)", "bytes": "\(bytes)"])
         }
+        if !evicted.isEmpty { reportEvicted(evicted) }
     }
 
     // MARK: Identity and consent
@@ -107,10 +116,13 @@ public actor EventTracker: Service {
 
     // MARK: Tracking
 
-    /// Records one event. Never throws and never waits on the network: an event that breaks a
+    /// Records one event. Never throws and never waits on the network; it waits for the disk
+    /// only when the event completes a batch (writing it takes an fsync, done on a thread
+    /// outside Swift's concurrency pool). An event that breaks a
     /// limit (action, category or eventType empty or over 256 bytes, userId or sessionId empty
-    /// or over 200 bytes, a non-finite number, larger than `maxEventBytes` as JSON) is logged
-    /// and counted as dropped. These are the limits Sextant's endpoint applies.
+    /// or over 200 bytes, a property key empty or over 256 bytes, a property nested more than 8
+    /// levels, a non-finite number, larger than `maxEventBytes` as JSON) is logged and counted
+    /// as dropped. These are the limits Sextant's endpoint applies.
     ///
     /// - Parameters:
     ///   - action: the event's name, e.g. `workout_completed`.
@@ -120,13 +132,13 @@ public actor EventTracker: Service {
     ///   - timestamp: when it happened; now by default.
     public func track(action: String, category: String, properties: [String: EventProperty] = [:], value: Double? = nil,
                       userId: String? = nil, sessionId: String? = nil, label: String? = nil,
-                      eventType: String = "user_action", userSegment: String? = nil, timestamp: Date = Date()) {
+                      eventType: String = "user_action", userSegment: String? = nil, timestamp: Date = Date()) async {
         guard consent.canTrack else { return }
         let event = TrackedEvent(
             id: Self.newID(), timestamp: RFC3339.string(from: timestamp), userId: userId ?? self.userId,
             sessionId: sessionId ?? self.sessionId, eventType: eventType, category: category, action: action,
             label: label, value: value, properties: properties, deviceInfo: configuration.device,
-            userSegment: userSegment, privacyFlags: TrackedEvent.PrivacyFlags(consent))
+            userSegment: userSegment, privacyFlags: privacyFlags)
         let encoded: [UInt8]
         do {
             encoded = try encode(event)
@@ -135,12 +147,15 @@ public actor EventTracker: Service {
             metrics.dropped(.invalid, 1)
             return
         }
-        if !open.isEmpty && openBytes + encoded.count + 1 > configuration.maxBatchBytes { seal() }
+        if !open.isEmpty && openBytes + encoded.count + 1 > configuration.maxBatchBytes {
+            await seal()
+            wake.yield()
+        }
         open.append(encoded)
         openBytes += encoded.count + 1
         metrics.tracked.increment()
         if open.count >= configuration.batchSize {
-            seal()
+            await seal()
             wake.yield()
         }
     }
@@ -150,8 +165,8 @@ public actor EventTracker: Service {
     /// under way (from `run()`) to end first, so a batch is never sent twice at once.
     @discardableResult
     public func flush() async -> Bool {
-        seal()
-        return await deliverQueued(maxAttempts: configuration.retry.maxAttempts, deadline: nil)
+        await seal()
+        return await deliverQueued(.normal)
     }
 
     /// Forgets the open batch and deletes every queued batch, e.g. when the person withdraws
@@ -160,6 +175,7 @@ public actor EventTracker: Service {
         let events = open.count + queue.entries.reduce(0) { $0 + $1.eventCount }
         open = []
         openBytes = 0
+        generation += 1
         for entry in queue.entries {
             do {
                 try queue.remove(entry)
@@ -183,19 +199,20 @@ public actor EventTracker: Service {
     /// `shutdownTimeout` to send what is queued. Undelivered batches stay on disk.
     public func run() async {
         let interval = configuration.flushInterval
+        wake.yield()  // deliver what a previous run left, without waiting for the first interval
         await withDiscardingTaskGroup { group in
             group.addTask { [clock, wake] in
                 while (try? await clock.sleep(for: interval)) != nil { wake.yield() }
             }
             for await _ in wakeups.cancelOnGracefulShutdown() {
-                seal()
-                await deliverQueued(maxAttempts: configuration.retry.maxAttempts, deadline: nil)
+                await seal()
+                await deliverQueued(.normal)
             }
             group.cancelAll()
         }
-        seal()
+        await seal()
         if !Task.isCancelled && !queue.entries.isEmpty {
-            await deliverQueued(maxAttempts: 1, deadline: ContinuousClock.now + configuration.shutdownTimeout)
+            await deliverQueued(.shutdown(deadline: ContinuousClock.now + configuration.shutdownTimeout))
         }
         if !queue.entries.isEmpty {
             logger.info("analytics batches left on disk for the next start", metadata: ["batches": "\(queue.entries.count)"])
@@ -204,13 +221,33 @@ public actor EventTracker: Service {
 
     // MARK: Internals
 
-    private static func newID() -> String { UUID().uuidString.lowercased() }
+    /// A random (version 4) UUID in lowercase, formatted here: Foundation's `uuidString` goes
+    /// through `sprintf` and would then need lowercasing, a measurable part of `track`.
+    private static func newID() -> String {
+        let bytes = withUnsafeBytes(of: UUID().uuid) { Array($0) }
+        return String(unsafeUninitializedCapacity: 36) { out in
+            var position = 0
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    out[position] = UInt8(ascii: "-")
+                    position += 1
+                }
+                out[position] = hexDigits[Int(byte >> 4)]
+                out[position + 1] = hexDigits[Int(byte & 0xF)]
+                position += 2
+            }
+            return position
+        }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     private func encode(_ event: TrackedEvent) throws(SextantClientError) -> [UInt8] {
         func invalid(_ message: String) -> SextantClientError { SextantClientError(.invalidEvent, message) }
         for (field, text) in [("action", event.action), ("category", event.category), ("eventType", event.eventType)] {
             guard !text.isEmpty, text.utf8.count <= 256 else { throw invalid("\(field) must be 1 to 256 bytes long") }
         }
+        if let segment = event.userSegment, segment.utf8.count > 256 { throw invalid("userSegment must be at most 256 bytes long") }
         for (field, text) in [("userId", event.userId ?? "x"), ("sessionId", event.sessionId)] {
             guard !text.isEmpty, text.utf8.count <= 200 else { throw invalid("\(field) must be 1 to 200 bytes long") }
         }
@@ -218,48 +255,80 @@ public actor EventTracker: Service {
         if let bad = event.properties.first(where: { !$0.value.isRepresentableInJSON }) {
             throw invalid("property \"\(bad.key.prefix(64))\" holds a non-finite number")
         }
-        let data: Data
-        do {
-            data = try encoder.encode(event)
-        } catch {
-            throw SextantClientError(.invalidEvent, "the event cannot be encoded as JSON", underlying: error)
+        if let deep = event.properties.first(where: { $0.value.depth > 8 }) {
+            throw invalid("property \"\(deep.key.prefix(64))\" is nested more than 8 levels deep")
         }
-        guard data.count <= configuration.maxEventBytes else {
-            throw invalid("the event is \(data.count) bytes of JSON, more than maxEventBytes (\(configuration.maxEventBytes))")
+        if let long = event.properties.keys.first(where: { $0.isEmpty || $0.utf8.count > 256 }) {
+            throw invalid("property key \"\(long.prefix(64))\" must be 1 to 256 bytes long")
         }
-        return [UInt8](data)
+        let json = EventJSON.encode(event)
+        guard json.count <= configuration.maxEventBytes else {
+            throw invalid("the event is \(json.count) bytes of JSON, more than maxEventBytes (\(configuration.maxEventBytes))")
+        }
+        return json
     }
 
-    /// Writes the open batch to the queue as a new batch file.
-    private func seal() {
+    /// Seals the open batch: numbers it, writes its file on NIO's blocking-I/O thread pool (the
+    /// fsyncs take milliseconds, which must not hold a thread of Swift's concurrency pool), then
+    /// adds it to the queue. Tracking goes on meanwhile, into a new open batch.
+    private func seal() async {
         guard !open.isEmpty else { return }
         let events = open
         open = []
         openBytes = 0
+        let batch = queue.prepare(batchId: Self.newID(), events: events)
+        let (directory, generation) = (queue.directory, self.generation)
         do {
-            let evicted = try queue.append(batchId: Self.newID(), events: events, protecting: sending)
-            if !evicted.isEmpty {
-                let count = evicted.reduce(0) { $0 + $1.eventCount }
-                metrics.dropped(.queueFull, count)
-                logger.warning("analytics queue full: oldest batches dropped",
-                               metadata: ["batches": "\(evicted.count)", "events": "\(count)"])
-            }
+            try await NIOThreadPool.singleton.runIfActive { try BatchQueue.write(batch, in: directory) }
         } catch {
             metrics.dropped(.diskError, events.count)
             logger.error("analytics batch dropped: cannot write it to the queue",
                          metadata: ["events": "\(events.count)", "error": "\(error)"])
+            return
         }
+        guard generation == self.generation else {
+            try? QueueFiles.remove(directory + "/" + batch.entry.fileName)
+            return
+        }
+        let evicted = queue.insert(batch.entry, protecting: sending)
+        if !evicted.isEmpty { reportEvicted(evicted) }
         updateQueueGauges()
     }
 
+    private nonisolated func reportEvicted(_ evicted: [BatchQueue.Entry]) {
+        let count = evicted.reduce(0) { $0 + $1.eventCount }
+        metrics.dropped(.queueFull, count)
+        logger.warning("analytics queue full: oldest batches dropped", metadata: ["batches": "\(evicted.count)", "events": "\(count)"])
+    }
+
+    /// What kind of delivery pass to run.
+    private enum Pass {
+        /// Up to `retry.maxAttempts` tries per batch; graceful shutdown interrupts a request or
+        /// a backoff wait (an interrupted batch is sent again by the shutdown pass or after a
+        /// restart, and the server deduplicates it).
+        case normal
+        /// At shutdown: one try per batch, each request bounded by what is left of `deadline`.
+        case shutdown(deadline: ContinuousClock.Instant)
+    }
+
     /// One delivery pass: sends queued batches oldest first until the queue is empty (true), or
-    /// a batch fails `maxAttempts` times, the deadline passes, or shutdown begins (false).
+    /// a batch fails its last try, the deadline passes, or shutdown begins (false).
     @discardableResult
-    private func deliverQueued(maxAttempts: Int, deadline: ContinuousClock.Instant?) async -> Bool {
+    private func deliverQueued(_ pass: Pass) async -> Bool {
         await beginPass()
         defer { endPass() }
+        let maxAttempts: Int
+        let deadline: ContinuousClock.Instant?
+        switch pass {
+        case .normal: (maxAttempts, deadline) = (configuration.retry.maxAttempts, nil)
+        case .shutdown(let end): (maxAttempts, deadline) = (1, end)
+        }
         while let entry = queue.oldest {
             if let deadline, ContinuousClock.now >= deadline { return false }
+            guard entry.bytes <= queue.maxBytes else {
+                drop(entry, .unreadable, "a queued analytics batch file is larger than the queue's cap", ["file": "\(entry.fileName)"])
+                continue
+            }
             let content: [UInt8]
             do {
                 content = try queue.read(entry)
@@ -275,14 +344,21 @@ public actor EventTracker: Service {
             defer { sending = nil }
             var attempt = 0
             while true {
-                var timeout = configuration.requestTimeout
-                if let deadline { timeout = min(timeout, ContinuousClock.now.duration(to: deadline)) }
-                let outcome = await sender.send(content, now: Date(), timeout: timeout)
+                let outcome: EventSender.Outcome
+                if let deadline {
+                    let timeout = min(configuration.requestTimeout, ContinuousClock.now.duration(to: deadline))
+                    outcome = await sender.send(content, now: Date(), timeout: timeout)
+                } else {
+                    let (sender, timeout) = (sender, configuration.requestTimeout)
+                    outcome = await cancelWhenGracefulShutdown { await sender.send(content, now: Date(), timeout: timeout) }
+                }
                 if case .failed(let reason) = outcome {
                     attempt += 1
-                    metrics.retries.increment()
-                    let stop = attempt >= maxAttempts || Task.isCancelled || Task.isShuttingDownGracefully
-                    logger.log(level: stop ? .warning : .debug, "analytics batch not delivered",
+                    metrics.failures.increment()
+                    let stopping = Task.isCancelled || Task.isShuttingDownGracefully
+                    let stop = attempt >= maxAttempts || stopping
+                    // At shutdown the summary line in run() says what is left; no warning each.
+                    logger.log(level: stop && !stopping ? .warning : .debug, "analytics batch not delivered",
                                metadata: ["batchId": "\(entry.batchId)", "attempt": "\(attempt)", "reason": "\(reason)"])
                     if stop { return false }
                     let delay = configuration.retry.delay(afterAttempt: attempt, random: .random(in: 0..<1))

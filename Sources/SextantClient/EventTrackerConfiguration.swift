@@ -10,9 +10,9 @@ public struct EventTrackerConfiguration: Sendable {
     public var device: DeviceInfo
     /// The consent in force at start; change it with `EventTracker.setConsent(_:)`.
     public var consent: Consent
-    /// A batch is sealed (written to disk and sent) when it holds this many events...
+    /// A batch is sealed (written to disk and sent) when it holds this many events (1...5000)...
     public var batchSize = 100
-    /// ...or when adding the next event would take it past this many bytes of JSON...
+    /// ...or when adding the next event would take it past this many bytes of JSON (at most 8 MiB)...
     public var maxBatchBytes = 512 << 10
     /// ...or, with the tracker running as a service, at least this often.
     public var flushInterval: Duration = .seconds(10)
@@ -25,7 +25,8 @@ public struct EventTrackerConfiguration: Sendable {
     public var maxQueueBatches = 1000
     /// Backoff between attempts of a batch that failed with 5xx, 408, 429 or a connection error.
     public var retry = RetryPolicy()
-    /// The longest one HTTP request may take.
+    /// The longest one HTTP request may take. Against a server that refuses connections an
+    /// attempt fails only when this passes: AsyncHTTPClient retries the connection meanwhile.
     public var requestTimeout: Duration = .seconds(10)
     /// On graceful shutdown, how long the tracker keeps trying to send what is queued before it
     /// leaves the rest on disk for the next start.
@@ -48,7 +49,12 @@ public struct EventTrackerConfiguration: Sendable {
             throw bad("serverURL must be an http:// or https:// URL, not \"\(serverURL)\"")
         }
         guard !queueDirectory.isEmpty else { throw bad("queueDirectory must not be empty") }
-        guard batchSize >= 1 else { throw bad("batchSize must be at least 1, not \(batchSize)") }
+        guard (1...5000).contains(batchSize) else {
+            throw bad("batchSize must be 1 to 5000 (Sextant's most events per request), not \(batchSize)")
+        }
+        guard maxBatchBytes <= 8 << 20 else {
+            throw bad("maxBatchBytes must be at most 8 MiB (Sextant takes 10 MiB bodies), not \(maxBatchBytes)")
+        }
         guard maxEventBytes >= 256 else { throw bad("maxEventBytes must be at least 256, not \(maxEventBytes)") }
         guard maxBatchBytes >= maxEventBytes else {
             throw bad("maxBatchBytes (\(maxBatchBytes)) must be at least maxEventBytes (\(maxEventBytes))")

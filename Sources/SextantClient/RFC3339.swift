@@ -10,30 +10,34 @@ import Foundation
 enum RFC3339 {
     static func string(from date: Date) -> String {
         let millis = (date.timeIntervalSince1970 * 1000).rounded(.down)
-        return string(unixMillis: millis.isFinite ? Int64(max(min(millis, 253_402_300_799_999), -62_167_219_200_000)) : 0)
+        return string(unixMillis: millis.isFinite ? Int64(max(min(millis, 1e15), -1e15)) : 0)
     }
 
     static func string(unixMillis: Int64) -> String {
-        let (days, msOfDay) = floorDivide(unixMillis, 86_400_000)
+        let clamped = max(min(unixMillis, 253_402_300_799_999), -62_167_219_200_000)
+        let (days, msOfDay) = floorDivide(clamped, 86_400_000)
         let (year, month, day) = civil(fromDays: days)
         let seconds = msOfDay / 1000
-        var out = ""
-        out.reserveCapacity(24)
-        append(year, width: 4, to: &out)
-        out += "-"
-        append(month, width: 2, to: &out)
-        out += "-"
-        append(day, width: 2, to: &out)
-        out += "T"
-        append(seconds / 3600, width: 2, to: &out)
-        out += ":"
-        append(seconds / 60 % 60, width: 2, to: &out)
-        out += ":"
-        append(seconds % 60, width: 2, to: &out)
-        out += "."
-        append(msOfDay % 1000, width: 3, to: &out)
-        out += "Z"
-        return out
+        // "YYYY-MM-DDTHH:MM:SS.mmmZ", written digit by digit into a fixed buffer.
+        return String(unsafeUninitializedCapacity: 24) { out in
+            func put(_ value: Int64, _ width: Int, at offset: Int) {
+                var value = value
+                for i in stride(from: offset + width - 1, through: offset, by: -1) {
+                    out[i] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            put(year, 4, at: 0)
+            put(month, 2, at: 5)
+            put(day, 2, at: 8)
+            put(seconds / 3600, 2, at: 11)
+            put(seconds / 60 % 60, 2, at: 14)
+            put(seconds % 60, 2, at: 17)
+            put(msOfDay % 1000, 3, at: 20)
+            (out[4], out[7], out[10], out[13], out[16], out[19], out[23]) =
+                (UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: "T"), UInt8(ascii: ":"), UInt8(ascii: ":"), UInt8(ascii: "."), UInt8(ascii: "Z"))
+            return 24
+        }
     }
 
     private static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
@@ -53,11 +57,5 @@ enum RFC3339 {
         let day = dayOfYear - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
-    private static func append(_ value: Int64, width: Int, to out: inout String) {
-        let digits = String(value)
-        if digits.count < width { out += String(repeating: "0", count: width - digits.count) }
-        out += digits
     }
 }

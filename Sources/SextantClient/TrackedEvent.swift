@@ -1,7 +1,7 @@
-/// One event in Sextant's native format, as it goes on the wire and into the queue's batch files.
-/// Field names and types are the format's (see `docs/client.md`); nil fields are left out.
-struct TrackedEvent: Codable, Sendable, Hashable {
-    struct PrivacyFlags: Codable, Sendable, Hashable {
+/// One event in Sextant's native format, as it goes on the wire and into the queue's batch files
+/// (written by `EventJSON`). Field names and types are the format's; nil fields are left out.
+struct TrackedEvent: Sendable, Hashable {
+    struct PrivacyFlags: Sendable, Hashable {
         var canTrack: Bool
         var canProfile: Bool
         var canShare: Bool

@@ -24,8 +24,8 @@ struct TrackerMetrics: Sendable {
     let rejected: Counter
     /// Events the server had already stored (a retried batch that had reached it).
     let duplicates: Counter
-    /// Delivery attempts that failed in a way worth retrying.
-    let retries: Counter
+    /// Delivery attempts that failed in a way worth retrying (5xx, 408, 429, no connection).
+    let failures: Counter
     let queueBatches: Meter
     let queueBytes: Meter
     private let dropped: [DropReason: Counter]
@@ -35,7 +35,7 @@ struct TrackerMetrics: Sendable {
         delivered = Counter(label: "sextant_client_events_delivered_total", factory: factory)
         rejected = Counter(label: "sextant_client_events_rejected_total", factory: factory)
         duplicates = Counter(label: "sextant_client_events_duplicate_total", factory: factory)
-        retries = Counter(label: "sextant_client_delivery_retries_total", factory: factory)
+        failures = Counter(label: "sextant_client_delivery_failures_total", factory: factory)
         queueBatches = Meter(label: "sextant_client_queue_batches", factory: factory)
         queueBytes = Meter(label: "sextant_client_queue_bytes", factory: factory)
         var dropped: [DropReason: Counter] = [:]

@@ -76,6 +76,8 @@ final class EventSink: Sendable {
         /// Store the batch, then answer 503: the reply was "lost", so the client retries a batch
         /// the server already has.
         case storeThenFail
+        /// Store the batch but its first event, and say so per event in a 200.
+        case rejectFirstEvent
     }
 
     private struct State {
@@ -115,24 +117,31 @@ final class EventSink: Sendable {
     }
 
     private func answer(_ envelope: WireEnvelope, encoding: String?, contentType: String?) -> Response {
+        var rejected = false
         let (status, duplicate) = state.withLock { state -> (Int, Bool) in
             let answer = state.script.isEmpty ? .status(200) : state.script.removeFirst()
             let duplicate = state.stored.contains { $0.batchId == envelope.batchId }
             let status: Int
+            var events = envelope.events
             switch answer {
             case .status(let code): status = code
             case .storeThenFail: status = 503
+            case .rejectFirstEvent:
+                status = 200
+                events.removeFirst()
+                rejected = true
             }
             let stores = if case .storeThenFail = answer { true } else { (200..<300).contains(status) }
-            if stores && !duplicate { state.stored.append((envelope.batchId, envelope.events)) }
+            if stores && !duplicate { state.stored.append((envelope.batchId, events)) }
             state.requests.append(ReceivedRequest(contentEncoding: encoding, contentType: contentType, envelope: envelope, status: status))
             return (status, duplicate)
         }
         guard (200..<300).contains(status) else {
             return Response(status: .init(code: status), body: .init(byteBuffer: ByteBuffer(string: #"{"error":"scripted"}"#)))
         }
-        let count = envelope.events.count
-        let reply = #"{"accepted":\#(duplicate ? 0 : count),"rejected":0,"errors":[],"batchId":"\#(envelope.batchId)","duplicates":\#(duplicate ? count : 0)}"#
+        let count = envelope.events.count - (rejected ? 1 : 0)
+        let errors = rejected ? #"[{"index":0,"field":"timestamp","message":"scripted rejection"}]"# : "[]"
+        let reply = #"{"accepted":\#(duplicate ? 0 : count),"rejected":\#(rejected ? 1 : 0),"errors":\#(errors),"batchId":"\#(envelope.batchId)","duplicates":\#(duplicate ? count : 0)}"#
         return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: reply)))
     }
 

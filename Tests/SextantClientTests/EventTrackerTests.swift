@@ -95,6 +95,22 @@ import Testing
         #expect(try metrics.expectCounter("sextant_client_events_tracked_total").totalValue == 1)
     }
 
+    @Test func discardingForgetsEverythingQueued() async throws {
+        let sink = EventSink()
+        let directory = temporaryQueueDirectory()
+        try await sink.serve { url in
+            let tracker = try EventTracker(configuration: configuration(url, directory, batchSize: 2))
+            for i in 0..<5 { await tracker.track(action: "e\(i)", category: "usage") }
+            #expect(batchFiles(in: directory).count == 2)
+            await tracker.discardQueued()
+            #expect(await tracker.queuedBatches == 0)
+            #expect(await tracker.openEvents == 0)
+            #expect(batchFiles(in: directory).isEmpty)
+            #expect(await tracker.flush())
+        }
+        #expect(sink.requests.isEmpty)
+    }
+
     @Test func retriesWithBackoffOn503KeepingTheBatchId() async throws {
         let sink = EventSink(script: [.status(503), .status(503)])
         let clock = RecordingClock()
@@ -111,7 +127,7 @@ import Testing
         #expect(Set(requests.compactMap { $0.envelope?.batchId }).count == 1)
         #expect(clock.sleeps == [.milliseconds(10), .milliseconds(20)])
         #expect(sink.storedEvents.map(\.action) == ["a", "b"])
-        #expect(try metrics.expectCounter("sextant_client_delivery_retries_total").totalValue == 2)
+        #expect(try metrics.expectCounter("sextant_client_delivery_failures_total").totalValue == 2)
     }
 
     @Test func aBatchThatKeepsFailingStaysQueuedForTheNextPass() async throws {
@@ -250,6 +266,34 @@ import Testing
         #expect(sink.storedEvents.map(\.action) == ["e3", "e4"])
     }
 
+    @Test func shrunkCapsApplyWhenTheQueueOpens() async throws {
+        let directory = temporaryQueueDirectory()
+        let offline = configuration(try await deadServerURL(), directory, batchSize: 1)
+        let first = try EventTracker(configuration: offline, clock: RecordingClock())
+        for i in 0..<4 { await first.track(action: "e\(i)", category: "usage") }
+        #expect(await first.queuedBatches == 4)
+
+        let metrics = TestMetrics()
+        var smaller = offline
+        smaller.maxQueueBatches = 2
+        let reopened = try EventTracker(configuration: smaller, metricsFactory: metrics, clock: RecordingClock())
+        #expect(await reopened.queuedBatches == 2)
+        #expect(dropped(metrics, "queue_full") == 2)
+    }
+
+    @Test func perEventRejectionsInA200AreCountedAndTheBatchIsDone() async throws {
+        let sink = EventSink(script: [.rejectFirstEvent])
+        let metrics = TestMetrics()
+        try await sink.serve { url in
+            let tracker = try EventTracker(configuration: configuration(url, temporaryQueueDirectory()), metricsFactory: metrics)
+            for i in 0..<3 { await tracker.track(action: "e\(i)", category: "usage") }
+            #expect(await tracker.flush())
+        }
+        #expect(sink.requests.count == 1)
+        #expect(try metrics.expectCounter("sextant_client_events_rejected_total").totalValue == 1)
+        #expect(try metrics.expectCounter("sextant_client_events_delivered_total").totalValue == 2)
+    }
+
     @Test func theByteCapDropsTheOldestAndCountsThem() async throws {
         let directory = temporaryQueueDirectory()
         let metrics = TestMetrics()
@@ -276,9 +320,14 @@ import Testing
         await tracker.track(action: "nan", category: "usage", value: .nan)
         await tracker.track(action: "inf", category: "usage", properties: ["x": ["y": .number(.infinity)]])
         await tracker.track(action: "big", category: "usage", properties: ["blob": .string(String(repeating: "x", count: 2000))])
-        await tracker.track(action: "fine", category: "usage")
+        var nested: EventProperty = 1
+        for _ in 0..<9 { nested = [nested] }
+        await tracker.track(action: "deep", category: "usage", properties: ["x": nested])
+        await tracker.track(action: "key", category: "usage", properties: ["": 1])
+        await tracker.track(action: "id", category: "usage", userId: String(repeating: "u", count: 201))
+        await tracker.track(action: "fine", category: "usage", properties: ["x": [[[[[[[[1]]]]]]]]])
         #expect(await tracker.openEvents == 1)
-        #expect(dropped(metrics, "invalid") == 4)
+        #expect(dropped(metrics, "invalid") == 7)
     }
 
     @Test func damagedAndHalfWrittenFilesAreHandled() async throws {
@@ -305,7 +354,12 @@ import Testing
     @Test func badConfigurationIsRefusedWithAMessage() {
         var bad = configuration("ftp://example", temporaryQueueDirectory())
         #expect(throws: SextantClientError.self) { try EventTracker(configuration: bad) }
-        bad = configuration("http://127.0.0.1:1", temporaryQueueDirectory(), batchSize: 0)
+        for size in [0, 5001] {
+            bad = configuration("http://127.0.0.1:1", temporaryQueueDirectory(), batchSize: size)
+            #expect(throws: SextantClientError.self) { try EventTracker(configuration: bad) }
+        }
+        bad = configuration("http://127.0.0.1:1", temporaryQueueDirectory())
+        bad.maxQueueBytes = bad.maxBatchBytes - 1
         #expect(throws: SextantClientError.self) { try EventTracker(configuration: bad) }
     }
 }

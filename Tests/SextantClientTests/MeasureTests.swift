@@ -47,6 +47,17 @@ import Testing
         #expect(try metrics.expectCounter("checkout_errors_total").totalValue == 1)
     }
 
+    @Test func aMeasureMadeOnceRecordsEveryCall() async throws {
+        let metrics = TestMetrics()
+        let query = Measure("db_query_duration_seconds", [("table", "users")], factory: metrics)
+        #expect(query { 1 } + query { 2 } == 3)
+        #expect(await query { () async in 3 } == 3)
+        #expect(throws: Failure()) { try query { () throws -> Int in throw Failure() } }
+        await #expect(throws: Failure()) { try await query { () async throws -> Int in throw Failure() } }
+        #expect(try metrics.expectTimer("db_query_duration_seconds", [("table", "users")]).values.count == 5)
+        #expect(try metrics.expectCounter("db_query_errors_total", [("table", "users")]).totalValue == 2)
+    }
+
     @Test func successesDoNotCountErrors() throws {
         let metrics = TestMetrics()
         for _ in 0..<3 { try measure("render_seconds", factory: metrics) { () throws in } }
