@@ -1,4 +1,5 @@
 import Hummingbird
+import Ingest
 import Logging
 import Metrics
 import Prometheus
@@ -21,10 +22,17 @@ public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(lab
     router.post("/api/v1/write") { req, ctx in try await write.handle(req, context: ctx) }
     let service = TSDBService(db: db, maintenanceInterval: config.maintenanceInterval,
                               syncInterval: config.walSyncInterval, logger: logger)
+    var services: [any Service] = [service]
+    if config.collectHost {
+        var host = HostCollectorOptions(selfInstance: config.listenAddress)
+        host.interval = config.collectInterval
+        // After the TSDB service, so it stops first on shutdown (services stop in reverse order).
+        services.append(try HostCollector(db: db, options: host, logger: logger))
+    }
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Sextant"),
-        services: [service],
+        services: services,
         logger: logger
     )
 }

@@ -14,6 +14,8 @@ struct TestServer {
         dir = NSTemporaryDirectory() + "sextant-web-\(UUID().uuidString)"
         config.dataDirectory = dir
         config.port = 0
+        // Tests about other things see only the data they wrote; HostCollectorTests turn it on.
+        config.collectHost = false
     }
 
     func cleanup() { try? FileManager.default.removeItem(atPath: dir) }

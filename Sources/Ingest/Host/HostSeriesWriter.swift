@@ -8,7 +8,7 @@ import TSDB
 /// Series handles are kept between collections, so a known series costs a dictionary look-up
 /// instead of validation and a head look-up; only the series of the last collection are kept.
 /// Not thread-safe: one caller at a time.
-final class HostSeriesWriter {
+public final class HostSeriesWriter {
     private let db: DB
     private let targetLabels: [HostSamples.Target: [Label]]
     private var refs: [Key: SeriesRef] = [:]
@@ -19,7 +19,7 @@ final class HostSeriesWriter {
         var labels: [Label]
     }
 
-    init(db: DB, nodeInstance: String, selfInstance: String) {
+    public init(db: DB, nodeInstance: String, selfInstance: String) {
         self.db = db
         targetLabels = [
             .node: [Label("job", "node"), Label("instance", nodeInstance)],
@@ -29,7 +29,7 @@ final class HostSeriesWriter {
 
     /// Stores the samples at time `t` (milliseconds) with one WAL write. Throws only when nothing
     /// could be stored (database closed, WAL write failed).
-    func write(_ samples: HostSamples, at t: Int64) throws -> StoreOutcome {
+    public func write(_ samples: HostSamples, at t: Int64) throws -> StoreOutcome {
         var out = StoreOutcome()
         var seen: [Key: SeriesRef] = [:]
         seen.reserveCapacity(samples.entries.count)

@@ -30,7 +30,10 @@ struct ProcMounts: Sendable {
     /// `rootfs` is where the host's root is seen (`/` unless Sextant runs in a container with the
     /// host's root mounted elsewhere); mount points are reported as the host sees them.
     mutating func read(proc: String, rootfs: String, into samples: inout HostSamples) throws -> [Mount]? {
-        guard let bytes = try ProcFile.read(proc + "/1/mounts") ?? ProcFile.read(proc + "/mounts") else { return nil }
+        // PID 1's view is the host's when Sextant runs in a container sharing it; hidepid or a
+        // foreign PID 1 may hide it, and then our own view has to do.
+        let pid1 = try? ProcFile.read(proc + "/1/mounts")
+        guard let bytes = try pid1 ?? ProcFile.read(proc + "/mounts") else { return nil }
         var out: [Mount] = []
         var seen: Set<Mount> = []
         for mount in Self.parse(bytes, rootfs: rootfs, into: &samples) {

@@ -6,7 +6,7 @@ import TSDB
 enum SystemTime {
     static func read(sys: String, now: Double, into samples: inout HostSamples) throws {
         samples.add("node_time_seconds", now)
-        var t = time_t(now.rounded(.down))
+        var t = time_t(now.isFinite && abs(now) < 1e15 ? now.rounded(.down) : 0)
         var local = tm()
         if localtime_r(&t, &local) != nil {
             let zone = local.tm_zone.map { String(cString: $0) } ?? ""

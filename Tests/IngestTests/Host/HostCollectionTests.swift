@@ -75,6 +75,32 @@ import TSDB
         }
     }
 
+    /// Random text made of the characters /proc files are made of, in every file: no reader may
+    /// crash, whatever it gets.
+    @Test func randomInputNeverCrashes() throws {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789 \t\n:()-.=cpuMemTotalkBsomefulltotal=Tcp:InErrs".utf8) + [0, 0xFF]
+        let files = ["stat", "meminfo", "loadavg", "mounts", "diskstats", "vmstat", "net/dev", "sys/fs/file-nr",
+                     "net/sockstat", "net/sockstat6", "net/netstat", "net/snmp", "net/snmp6", "pressure/cpu",
+                     "pressure/io", "pressure/memory", "self/stat", "self/limits"]
+        let dir = try TempDirectory()
+        var paths = HostPaths()
+        paths.proc = dir.path + "/proc"
+        paths.sys = dir.path + "/sys"
+        let collection = try HostCollection(paths: paths)
+        for _ in 0..<50 {
+            for file in files {
+                let n = Int.random(in: 0..<600, using: &rng)
+                let bytes = (0..<n).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] }
+                let url = URL(fileURLWithPath: paths.proc + "/" + file)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(bytes).write(to: url)
+            }
+            let s = collection.collect(now: 1)
+            #expect(s.entries.allSatisfy { !$0.name.isEmpty })
+        }
+    }
+
     @Test func storedWithJobInstanceAndStaleMarkers() throws {
         let dir = try TempDirectory()
         let db = try DB(directory: dir.path + "/data")
