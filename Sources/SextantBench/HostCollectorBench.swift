@@ -41,25 +41,29 @@ struct HostCollectorBench: ParsableCommand {
         })
     }
 
-    /// CPU seconds (user + system) and wall seconds per run of `body`.
-    private func cpu(_ body: (Int) throws -> Void) rethrows -> (cpu: Double, wall: Double) {
+    /// User and system CPU seconds and wall seconds per run of `body`.
+    private func cpu(_ body: (Int) throws -> Void) rethrows -> (user: Double, system: Double, wall: Double) {
         try body(-1)
         let c0 = Self.cpuSeconds(), w0 = ContinuousClock.now
         for i in 0..<collections { try body(i) }
         let wall = ContinuousClock.now - w0
-        let w = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
-        return ((Self.cpuSeconds() - c0) / Double(collections), w / Double(collections))
+        let c1 = Self.cpuSeconds()
+        let n = Double(collections)
+        return ((c1.user - c0.user) / n, (c1.system - c0.system) / n,
+                (Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18) / n)
     }
 
-    private func report(_ name: String, _ r: (cpu: Double, wall: Double)) {
-        print(String(format: "%-52@ %8.3f ms CPU  %8.3f ms wall  %.4f%% of a core at 15 s",
-                     name as NSString, r.cpu * 1e3, r.wall * 1e3, r.cpu / 15 * 100))
+    private func report(_ name: String, _ r: (user: Double, system: Double, wall: Double)) {
+        let cpu = r.user + r.system
+        print(name.padding(toLength: 50, withPad: " ", startingAt: 0)
+              + String(format: " %6.3f ms CPU (%5.3f user, %5.3f system)  %6.3f ms wall  %.4f%% of a core at 15 s",
+                       cpu * 1e3, r.user * 1e3, r.system * 1e3, r.wall * 1e3, cpu / 15 * 100))
     }
 
-    static func cpuSeconds() -> Double {
+    static func cpuSeconds() -> (user: Double, system: Double) {
         var u = rusage()
         getrusage(RUSAGE_SELF.rawValue, &u)
         func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-        return s(u.ru_utime) + s(u.ru_stime)
+        return (s(u.ru_utime), s(u.ru_stime))
     }
 }
