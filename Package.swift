@@ -40,6 +40,8 @@ let package = Package(
         .target(name: "Ingest", dependencies: [
             "TSDB", "EventStore",
             .product(name: "CompressNIO", package: "compress-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "PromQL", dependencies: ["TSDB"]),
         .target(name: "PromQLTest", dependencies: [
@@ -91,7 +93,7 @@ let package = Package(
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["Fixtures"]),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB", "DiskIO"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "TSDB", "EventStore"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "TSDB", "EventStore"], resources: [.copy("Host/Fixtures")]),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL", "PromQLTest", "TSDB"]),
         .testTarget(name: "SextantClientTests", dependencies: [
             "SextantClient",

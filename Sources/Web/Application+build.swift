@@ -42,10 +42,17 @@ public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(lab
                                          maintenanceInterval: config.maintenanceInterval,
                                          sync: { try events.syncWAL() }, maintain: { _ = try events.maintain() },
                                          close: { try events.close() }, logger: logger)
+    var services: [any Service] = [tsdbUpkeep, eventUpkeep]
+    if config.collectHost {
+        var host = HostCollectorOptions(selfInstance: config.listenAddress)
+        host.interval = config.collectInterval
+        // After the TSDB's upkeep, so it stops first on shutdown (services stop in reverse order).
+        services.append(try HostCollector(db: db, options: host, logger: logger))
+    }
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Sextant"),
-        services: [tsdbUpkeep, eventUpkeep],
+        services: services,
         logger: logger
     )
 }

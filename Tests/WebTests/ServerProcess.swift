@@ -23,15 +23,17 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Starts the server; with `fileSizeLimitKiB` every file it writes is capped at that size,
-    /// which makes writes fail as on a full disk.
-    init(data: String, port: Int, fileSizeLimitKiB: Int? = nil) throws {
+    /// which makes writes fail as on a full disk. `arguments` are added to `serve`'s; by default
+    /// the host collector is off, since its samples (at the current time) would move the
+    /// retention window past the fixed timestamps tests write.
+    init(data: String, port: Int, fileSizeLimitKiB: Int? = nil, arguments: [String] = ["--collect.host=false"]) throws {
         self.port = port
         base = "http://127.0.0.1:\(port)"
         let bin = ServerProcess.binary
         guard FileManager.default.isExecutableFile(atPath: bin) else {
             throw TestFailure("the sextant binary is not built at \(bin): run `swift build` before `swift test`")
         }
-        let args = ["serve", "--data", data, "--listen", "127.0.0.1:\(port)", "--log-level", "warning"]
+        let args = ["serve", "--data", data, "--listen", "127.0.0.1:\(port)", "--log-level", "warning"] + arguments
         if let limit = fileSizeLimitKiB {
             process.executableURL = URL(fileURLWithPath: "/bin/bash")
             process.arguments = ["-c", "ulimit -f \(limit) && exec \"$0\" \"$@\"", bin] + args
