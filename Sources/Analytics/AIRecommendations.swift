@@ -173,50 +173,49 @@ public enum AIRecommendations {
         for (k, id) in ids.enumerated().reversed() { if let id { kind[Int(id)] = UInt8(k + 1) } }
 
         var slots = TermSlots()
-        var counts: [[Int]] = []  // per slot: 5 kinds
+        var counts: [[Int]] = []  // per slot: the 5 kinds
         var satisfaction: [Double] = [], ratings: [Int] = []
         var shownAt: [[Int]] = [], acceptedAt: [[Int]] = []
         var periods: [[Outcomes]] = []  // per slot: baseline, comparison
         var tooMany = false
         for part in scan.parts {
-            guard let bound = filters.bind(part.block) else { continue }
-            let actions = part.block.terms(.action), ts = part.block.timestamps()
+            guard let rows = filters.rows(part) else { continue }
+            let actions = part.block.terms(.action), ts = part.block.timestamps(), values = part.block.values()
             let models = key.flatMap { part.block.property($0) }
-            let values = part.block.values()
-            buckets.forEachRun(ts, in: part.rows) { rows, b in
-                for i in rows {
-                    let a = Int(actions[i])
-                    guard a < kind.count, kind[a] != 0, bound.matches(i) else { continue }
-                    let model = models?[i] ?? 0
-                    if slots.existing(model) == nil && slots.count == maxModels {
-                        tooMany = true
-                        continue
+            var cursor = BucketCursor(buckets)
+            for i in rows {
+                let a = Int(actions[i])
+                guard a < kind.count, kind[a] != 0 else { continue }
+                let b = cursor.bucket(of: ts[i])
+                let model = models?[i] ?? 0
+                if slots.existing(model) == nil && slots.count == maxModels {
+                    tooMany = true
+                    continue
+                }
+                let s = slots.slot(model)
+                if s == counts.count {
+                    counts.append([0, 0, 0, 0, 0])
+                    satisfaction.append(0)
+                    ratings.append(0)
+                    shownAt.append([Int](repeating: 0, count: buckets.count))
+                    acceptedAt.append([Int](repeating: 0, count: buckets.count))
+                    periods.append([Outcomes(), Outcomes()])
+                }
+                let k = Int(kind[a]) - 1
+                counts[s][k] += 1
+                switch k {
+                case 0: shownAt[s][b] += 1
+                case 1: acceptedAt[s][b] += 1
+                case 4:
+                    if !values[i].isNaN {
+                        satisfaction[s] += values[i]
+                        ratings[s] += 1
                     }
-                    let s = slots.slot(model)
-                    if s == counts.count {
-                        counts.append([0, 0, 0, 0, 0])
-                        satisfaction.append(0)
-                        ratings.append(0)
-                        shownAt.append([Int](repeating: 0, count: buckets.count))
-                        acceptedAt.append([Int](repeating: 0, count: buckets.count))
-                        periods.append([Outcomes(), Outcomes()])
-                    }
-                    let k = Int(kind[a]) - 1
-                    counts[s][k] += 1
-                    switch k {
-                    case 0: shownAt[s][b] += 1
-                    case 1: acceptedAt[s][b] += 1
-                    case 4:
-                        if !values[i].isNaN {
-                            satisfaction[s] += values[i]
-                            ratings[s] += 1
-                        }
-                    default: break
-                    }
-                    if (1...3).contains(k) {
-                        if baseline.contains(ts[i]) { periods[s][0].add(k) }
-                        if comparison.contains(ts[i]) { periods[s][1].add(k) }
-                    }
+                default: break
+                }
+                if (1...3).contains(k) {
+                    if baseline.contains(ts[i]) { periods[s][0].add(k) }
+                    if comparison.contains(ts[i]) { periods[s][1].add(k) }
                 }
             }
         }

@@ -113,18 +113,18 @@ public enum Business {
         var revenue = [Double](repeating: 0, count: n), newSubs = [Int](repeating: 0, count: n)
         var canceledSubs = [Int](repeating: 0, count: n), churned = [Int](repeating: 0, count: n)
         var atStart = [Int](repeating: 0, count: n)
-        var paying = DistinctUsers(slots: 1, buckets: n, userCapacity: scan.userCapacity)
-        var active = [Bool](repeating: false, count: scan.userCapacity)
+        let paying = DistinctUsers(slots: 1, buckets: n, userCapacity: scan.userCapacity)
+        let active = StateArray<Bool>(repeating: false, count: scan.userCapacity)
         var activeCount = 0
         // Start of each user's current subscription, .max when none.
-        var subscribedSince = [Int64](repeating: .max, count: scan.userCapacity)
+        let subscribedSince = StateArray<Int64>(repeating: .max, count: scan.userCapacity)
         var subscribers = 0
         var nextBound = 0  // the next bucket whose start has not been passed
         for part in scan.parts {
-            guard let bound = filters.bind(part.block) else { continue }
+            guard let rows = filters.rows(part) else { continue }
             let ts = part.block.timestamps(), users = part.block.users(), actions = part.block.terms(.action)
             let values = part.block.values()
-            for i in part.rows where bound.matches(i) {
+            for i in rows {
                 let t = ts[i]
                 while nextBound < n && t >= buckets.bounds[nextBound] {
                     atStart[nextBound] = subscribers

@@ -103,25 +103,27 @@ public enum Retention {
         let p = buckets.count
         let start = FilterSet(request.filters, action: request.startEvent, scan)
         let back = FilterSet(request.filters, action: request.returnEvent, scan)
-        var returned = try UserPeriods(periods: p, userCapacity: scan.userCapacity)
-        var started = try UserPeriods(periods: request.mode == .recurring ? p : 0, userCapacity: request.mode == .recurring ? scan.userCapacity : 0)
-        var firstStart = [Int64](repeating: .max, count: request.mode == .firstTime ? scan.userCapacity : 0)
+        let returned = try UserPeriods(periods: p, userCapacity: scan.userCapacity)
+        let started = try UserPeriods(periods: request.mode == .recurring ? p : 0, userCapacity: request.mode == .recurring ? scan.userCapacity : 0)
+        let firstStart = StateArray<Int64>(repeating: .max, count: request.mode == .firstTime ? scan.userCapacity : 0)
         for part in scan.parts {
             let users = part.block.users(), ts = part.block.timestamps()
-            if let s = start.bind(part.block) {
+            if let rows = start.rows(part) {
                 if request.mode == .firstTime {
-                    for i in part.rows where users[i] != 0 && firstStart[Int(users[i])] == .max && s.matches(i) {
-                        firstStart[Int(users[i])] = ts[i]
-                    }
+                    for i in rows where users[i] != 0 && firstStart[Int(users[i])] == .max { firstStart[Int(users[i])] = ts[i] }
                 } else {
-                    buckets.forEachRun(ts, in: part.rows) { rows, b in
-                        for i in rows where users[i] != 0 && s.matches(i) { started.set(user: users[i], period: b) }
+                    var cursor = BucketCursor(buckets)
+                    for i in rows where users[i] != 0 {
+                        let b = cursor.bucket(of: ts[i])
+                        if b >= 0 && b < p { started.set(user: users[i], period: b) }
                     }
                 }
             }
-            if let r = back.bind(part.block) {
-                buckets.forEachRun(ts, in: part.rows) { rows, b in
-                    for i in rows where users[i] != 0 && r.matches(i) { returned.set(user: users[i], period: b) }
+            if let rows = back.rows(part) {
+                var cursor = BucketCursor(buckets)
+                for i in rows where users[i] != 0 {
+                    let b = cursor.bucket(of: ts[i])
+                    if b >= 0 && b < p { returned.set(user: users[i], period: b) }
                 }
             }
         }

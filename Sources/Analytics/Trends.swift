@@ -49,14 +49,14 @@ public enum Trends {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             self.init(action: try c.decodeIfPresent(String.self, forKey: .action), math: try c.decode(.math, or: .count),
                       interval: try c.decode(.interval, or: .day), breakdown: try c.decodeIfPresent(EventField.self, forKey: .breakdown),
-                      breakdownLimit: try c.decode(.breakdownLimit, or: BreakdownValues.defaultLimit),
+                      breakdownLimit: try c.decode(.breakdownLimit, or: SlotMap.defaultLimit),
                       filters: try c.decode(.filters, or: []), from: try c.decodeIfPresent(Int64.self, forKey: .from),
                       to: try c.decodeIfPresent(Int64.self, forKey: .to))
         }
 
         func validate() throws(AnalyticsError) {
             if let action { try validateName(action, "action") }
-            try Analytics.validate(breakdownLimit, 1...BreakdownValues.maxLimit, "breakdown_limit")
+            try Analytics.validate(breakdownLimit, 1...SlotMap.maxLimit, "breakdown_limit")
             try filters.validate("filters")
             try validateRange(from, to)
         }
@@ -90,58 +90,86 @@ public enum Trends {
         }
         let buckets = try TimeBuckets(request.interval, from: first, through: last, limit: maxBuckets)
         let filters = FilterSet(request.filters, action: request.action, scan)
-        let breakdown = request.breakdown.map { BreakdownValues($0, scan, filters, limit: request.breakdownLimit) }
-        let slots = breakdown?.values.count ?? 1
+        guard let field = request.breakdown.map({ ResolvedField($0, scan) }) else {
+            var map = SlotMap(limit: 1)
+            let tally = try count(request, scan, buckets, filters, nil, &map)
+            return Result(interval: request.interval, series: [series(tally, 0, nil, buckets)], warnings: [])
+        }
+        // One pass with slots given as values appear; only when there are more values than the
+        // limit, a first pass ranks them and a second counts the kept ones.
+        var map = SlotMap(limit: request.breakdownLimit)
+        var tally = try count(request, scan, buckets, filters, field, &map)
+        var order = map.ordered(by: tally.events.array, scan)
+        var warnings: [String] = []
+        if map.overflowed {
+            let (ranked, warning) = SlotMap.ranked(field, scan, filters, limit: request.breakdownLimit)
+            map = ranked
+            tally = try count(request, scan, buckets, filters, field, &map)
+            order = Array(0..<map.count)
+            warnings.append(warning)
+        }
+        return Result(interval: request.interval, series: order.map { series(tally, $0, map.value($0, scan), buckets) }, warnings: warnings)
+    }
+
+    static func series(_ tally: Tally, _ slot: Int, _ value: ScalarValue?, _ buckets: TimeBuckets) -> Series {
+        Series(breakdown: value, points: (0..<buckets.count).map { b in Point(buckets.label(b), tally.value(slot: slot, bucket: b)) },
+               total: tally.total(slot: slot))
+    }
+
+    /// One pass: the request's math per (breakdown slot, bucket). Without a breakdown field
+    /// every event is slot 0.
+    static func count(_ request: Request, _ scan: EventScan, _ buckets: TimeBuckets, _ filters: FilterSet,
+                      _ field: ResolvedField?, _ map: inout SlotMap) throws(AnalyticsError) -> Tally {
+        let slots = map.limit
         guard slots * buckets.count <= maxPoints else {
             throw AnalyticsError(.tooLarge, "\(slots) series of \(buckets.count) points are more than the \(maxPoints) allowed; choose a coarser interval, a shorter range or a lower breakdown_limit")
         }
         if request.math == .uniqueUsers { try DistinctUsers.checkMemory(slots: slots, users: scan.userCapacity) }
-        var tally = Tally(slots: slots, buckets: buckets.count, math: request.math, userCapacity: scan.userCapacity)
+        let tally = Tally(slots: slots, buckets: buckets.count, math: request.math, userCapacity: scan.userCapacity)
         for part in scan.parts {
-            guard let bound = filters.bind(part.block) else { continue }
+            guard let rows = filters.rows(part) else { continue }
             let ts = part.block.timestamps()
             let users = request.math == .uniqueUsers ? part.block.users() : []
             let values = request.math == .sum || request.math == .average ? part.block.values() : []
-            let column = breakdown.flatMap { $0.field.column(part.block) }
-            let absentSlot = breakdown?.output(0) ?? 0
-            buckets.forEachRun(ts, in: part.rows) { rows, b in
-                for i in rows where bound.matches(i) {
-                    let slot = column.map { breakdown!.output($0[i]) } ?? absentSlot
+            let column = field.map { $0.column(part.block) ?? [] }
+            var cursor = BucketCursor(buckets)
+            for i in rows {
+                var slot = 0
+                if let column {
+                    slot = map.slot(column.isEmpty ? 0 : column[i])
                     if slot < 0 { continue }
-                    tally.add(slot: slot, bucket: b, user: users.isEmpty ? 0 : users[i], value: values.isEmpty ? .nan : values[i])
                 }
+                tally.add(slot: slot, bucket: cursor.bucket(of: ts[i]), user: users.isEmpty ? 0 : users[i], value: values.isEmpty ? .nan : values[i])
             }
         }
-        let labels = buckets.labels
-        let series = (0..<slots).map { s in
-            Series(breakdown: breakdown.map { $0.values[s] },
-                   points: (0..<buckets.count).map { b in Point(labels[b], tally.value(slot: s, bucket: b)) },
-                   total: tally.total(slot: s))
-        }
-        return Result(interval: request.interval, series: series, warnings: breakdown?.warning.map { [$0] } ?? [])
+        return tally
     }
 
     /// Per (slot, bucket) accumulators for one math.
     struct Tally {
         let math: Math
         let buckets: Int
-        var counts: [Int]
-        var sums: [Double]
+        let counts: StateArray<Int>
+        let sums: StateArray<Double>
+        /// Events per slot, to order series.
+        let events: StateArray<Int>
         /// Allocated for `.uniqueUsers` only.
-        var distinct: DistinctUsers
+        let distinct: DistinctUsers
 
         init(slots: Int, buckets: Int, math: Math, userCapacity: Int) {
             self.math = math
             self.buckets = buckets
-            counts = [Int](repeating: 0, count: slots * buckets)
-            sums = math == .sum || math == .average ? [Double](repeating: 0, count: slots * buckets) : []
+            counts = StateArray(repeating: 0, count: slots * buckets)
+            events = StateArray(repeating: 0, count: slots)
+            sums = StateArray(repeating: 0, count: math == .sum || math == .average ? slots * buckets : 0)
             distinct = math == .uniqueUsers ? DistinctUsers(slots: slots, buckets: buckets, userCapacity: userCapacity)
                 : DistinctUsers(slots: 0, buckets: 0, userCapacity: 0)
         }
 
         @inline(__always)
-        mutating func add(slot: Int, bucket: Int, user: UInt32, value: Double) {
+        func add(slot: Int, bucket: Int, user: UInt32, value: Double) {
             let cell = slot * buckets + bucket
+            events[slot] += 1
             switch math {
             case .count: counts[cell] += 1
             case .uniqueUsers: if user != 0 { distinct.add(user: user, slot: slot, bucket: bucket) }
@@ -166,12 +194,12 @@ public enum Trends {
         func total(slot: Int) -> Double {
             let cells = slot * buckets..<(slot + 1) * buckets
             switch math {
-            case .count: return Double(counts[cells].reduce(0, +))
+            case .count: return Double(cells.reduce(0) { $0 + counts[$1] })
             case .uniqueUsers: return Double(distinct.perSlot[slot])
-            case .sum: return sums[cells].reduce(0, +)
+            case .sum: return cells.reduce(0) { $0 + sums[$1] }
             case .average:
-                let n = counts[cells].reduce(0, +)
-                return n == 0 ? 0 : sums[cells].reduce(0, +) / Double(n)
+                let n = cells.reduce(0) { $0 + counts[$1] }
+                return n == 0 ? 0 : cells.reduce(0) { $0 + sums[$1] } / Double(n)
             }
         }
     }

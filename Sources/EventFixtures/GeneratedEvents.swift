@@ -11,10 +11,23 @@ public enum GeneratedEvents {
         public let description: String
     }
 
-    public static func load(gzipPath path: String) throws -> [Event] {
+    /// Reads `path`, gunzipped first when its name ends in `.gz`.
+    public static func load(path: String) throws -> [Event] {
+        let data = path.hasSuffix(".gz") ? try gunzip(path) : try Data(contentsOf: URL(fileURLWithPath: path))
+        // Line boundaries first: splitting `Data` itself costs an exclusivity check per byte.
+        let lines: [Range<Int>] = data.withUnsafeBytes { bytes in
+            var out: [Range<Int>] = [], start = 0
+            for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") {
+                if i > start { out.append(start..<i) }
+                start = i + 1
+            }
+            if start < bytes.count { out.append(start..<bytes.count) }
+            return out
+        }
         var events: [Event] = []
-        for (n, line) in try gunzip(path).split(separator: UInt8(ascii: "\n")).enumerated() where !line.isEmpty {
-            guard let o = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+        events.reserveCapacity(lines.count)
+        for (n, line) in lines.enumerated() {
+            guard let o = try JSONSerialization.jsonObject(with: data.subdata(in: line)) as? [String: Any],
                   let event = event(o) else { throw LoadError(description: "\(path): line \(n + 1) is not an event") }
             let privacy = o["privacyFlags"] as? [String: Any]
             if privacy?["canTrack"] as? Bool == false { continue }

@@ -44,7 +44,7 @@ struct ReferenceWorkload: Sendable {
         }
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: ref))) as? [String: Any]
         guard let results = json?["results"] as? [String: Any] else { throw WorkloadError(description: "no results in \(ref)") }
-        let loaded = try GeneratedEvents.load(gzipPath: events)
+        let loaded = try GeneratedEvents.load(path: events)
         return ReferenceWorkload(reader: MemoryEventReader(events: loaded), results: results.mapValues { SendableJSON($0) })
     }
 

@@ -83,7 +83,7 @@ public enum Funnel {
             }
             guard windowSeconds > 0 else { throw .invalid("window_seconds: \(windowSeconds) is not positive") }
             try Analytics.validate(windowSeconds, 1...(3660 * 86_400), "window_seconds")
-            try Analytics.validate(breakdownLimit, 1...BreakdownValues.maxLimit, "breakdown_limit")
+            try Analytics.validate(breakdownLimit, 1...SlotMap.maxLimit, "breakdown_limit")
             try filters.validate("filters")
             try validateRange(from, to)
         }
@@ -128,33 +128,34 @@ public enum Funnel {
         let scan = EventScan(reader, from: request.from, to: request.to)
         var machine = FunnelMachine(request, scan)
         machine.scan()
-        let levels = machine.levels()
 
-        // Users and conversion times per (breakdown slot, step).
+        // Users and conversion times per (breakdown slot, step); the last slot is everyone.
         let k = request.steps.count
         let slots = request.breakdown == nil ? 0 : machine.touchSlots.count
         var users = [[Int]](repeating: [Int](repeating: 0, count: k), count: slots + 1)
         var times = [[[Int64]]](repeating: [[Int64]](repeating: [], count: k), count: slots + 1)
-        for u in 0..<levels.count where levels[u] > 0 {
-            let slot = request.breakdown == nil ? -1 : Int(machine.firstTouch[u])
-            for step in 0..<Int(levels[u]) {
+        for u in 0..<scan.userCapacity {
+            let level = Int(machine.level[u])
+            guard level > 0 else { continue }
+            let slot = request.breakdown == nil ? slots : Int(machine.firstTouch[u])
+            for step in 0..<level {
                 users[slots][step] += 1
-                if slot >= 0 { users[slot][step] += 1 }
-                if step > 0 {
-                    let t = machine.conversionTime(user: u, step: step)
-                    times[slots][step].append(t)
-                    if slot >= 0 { times[slot][step].append(t) }
-                }
+                if slot != slots { users[slot][step] += 1 }
+            }
+            for step in 1..<max(level, 1) {
+                let t = machine.conversionTime(user: u, step: step)
+                times[slots][step].append(t)
+                if slot != slots { times[slot][step].append(t) }
             }
         }
         let steps = stepResults(request.steps, users[slots], &times[slots])
         var warnings: [String] = []
         var breakdowns: [BreakdownResult]?
-        if request.breakdown != nil {
+        if let breakdown = request.breakdown {
             let order = (0..<slots).map { s in (s, ScalarValue(term: machine.touchSlots.terms[s], scan.terms)) }
                 .sorted { (users[$1.0][0], $0.1.description) < (users[$0.0][0], $1.1.description) }
             if order.count > request.breakdownLimit {
-                warnings.append("breakdown \(request.breakdown!) has \(order.count) values; showing the \(request.breakdownLimit) with the most users at step 1 (raise breakdown_limit, at most \(BreakdownValues.maxLimit))")
+                warnings.append("breakdown \(breakdown) has \(order.count) values; showing the \(request.breakdownLimit) with the most users at step 1 (raise breakdown_limit, at most \(SlotMap.maxLimit))")
             }
             breakdowns = order.prefix(request.breakdownLimit).map { s, value in
                 BreakdownResult(breakdown: value, steps: stepResults(request.steps, users[s], &times[s]))

@@ -24,17 +24,17 @@ struct FunnelMachine {
     static let none = Int64.min
 
     // State, `k` entries per user.
-    var start: [Int64]
-    var stepTime: [Int64]
-    var pendingStart: [Int64]
-    var pendingStep: [Int64]
-    var pendingTime: [Int64]
+    let start: StateArray<Int64>
+    let stepTime: StateArray<Int64>
+    let pendingStart: StateArray<Int64>
+    let pendingStep: StateArray<Int64>
+    let pendingTime: StateArray<Int64>
     /// Highest step reached (1-based), per user.
-    var level: [UInt8]
+    let level: StateArray<UInt8>
     /// Time from the step before to step `s` when a user first reached it, ms.
-    var conversion: [Int64]
+    let conversion: StateArray<Int64>
     /// Breakdown slot of each user's first-touch event, -1 before it.
-    var firstTouch: [Int32]
+    let firstTouch: StateArray<Int32>
     var touchSlots = TermSlots()
 
     init(_ request: Funnel.Request, _ scan: EventScan) {
@@ -50,29 +50,29 @@ struct FunnelMachine {
         for (s, id) in ids.enumerated() { if let id { actionSteps[Int(id)] |= 1 << UInt32(s) } }
         self.actionSteps = actionSteps
         let n = scan.userCapacity
-        start = [Int64](repeating: FunnelMachine.none, count: n * k)
-        stepTime = start
-        pendingStart = mode == .anyOrder ? [] : start
-        pendingStep = mode == .anyOrder ? [] : start
-        pendingTime = [Int64](repeating: FunnelMachine.none, count: mode == .anyOrder ? 0 : n)
-        level = [UInt8](repeating: 0, count: n)
-        conversion = [Int64](repeating: 0, count: n * k)
-        firstTouch = [Int32](repeating: -1, count: request.breakdown == nil ? 0 : n)
+        let ordered = mode != .anyOrder
+        start = StateArray(repeating: FunnelMachine.none, count: n * k)
+        stepTime = StateArray(repeating: FunnelMachine.none, count: n * k)
+        pendingStart = StateArray(repeating: FunnelMachine.none, count: ordered ? n * k : 0)
+        pendingStep = StateArray(repeating: FunnelMachine.none, count: ordered ? n * k : 0)
+        pendingTime = StateArray(repeating: FunnelMachine.none, count: ordered ? n : 0)
+        level = StateArray(repeating: 0, count: n)
+        conversion = StateArray(repeating: 0, count: n * k)
+        firstTouch = StateArray(repeating: -1, count: request.breakdown == nil ? 0 : n)
     }
 
     mutating func scan() {
         for part in scanData.parts {
-            guard let bound = filters.bind(part.block) else { continue }
+            guard let rows = filters.rows(part) else { continue }
             let stepBound = stepFilters.map { $0.bind(part.block) }
             let ts = part.block.timestamps(), users = part.block.users(), actions = part.block.terms(.action)
             let touch = breakdown.map { $0.column(part.block) }
-            for i in part.rows {
+            for i in rows {
                 let u = Int(users[i])
                 if u == 0 { continue }
                 let a = Int(actions[i])
                 var mask = a < actionSteps.count ? actionSteps[a] : 0
                 if mask == 0 && (mode != .strict || pendingTime[u] == FunnelMachine.none) { continue }
-                if !bound.matches(i) { continue }
                 // Drop the steps whose own filters the event fails.
                 var m = mask
                 while m != 0 {
@@ -94,7 +94,7 @@ struct FunnelMachine {
 
     /// Sequential and strict: one event of `user` at `t` matching the steps in `steps`.
     @inline(__always)
-    mutating func ordered(user u: Int, at t: Int64, steps: UInt32) {
+    func ordered(user u: Int, at t: Int64, steps: UInt32) {
         let base = u * k
         if pendingTime[u] != t {
             if pendingTime[u] != FunnelMachine.none { apply(base) }
@@ -128,7 +128,7 @@ struct FunnelMachine {
     /// Lands a user's pending group: the better sequence per step wins (sequential), or the
     /// group's sequences are all that is left (strict).
     @inline(__always)
-    mutating func apply(_ base: Int) {
+    func apply(_ base: Int) {
         for s in 0..<k {
             let p = pendingStart[base + s]
             if mode == .strict {
@@ -144,7 +144,7 @@ struct FunnelMachine {
 
     /// `any_order`: `start` holds the last time of each step.
     @inline(__always)
-    mutating func anyOrder(user u: Int, at t: Int64, steps: UInt32) {
+    func anyOrder(user u: Int, at t: Int64, steps: UInt32) {
         guard steps != 0 else { return }
         let base = u * k
         var m = steps
@@ -165,8 +165,6 @@ struct FunnelMachine {
         level[u] = UInt8(done)
     }
 
-    /// Ends the scan: the highest step (1-based, 0 for none) each user reached.
-    func levels() -> [UInt8] { level }
 
     func conversionTime(user: Int, step: Int) -> Int64 { conversion[user * k + step] }
 }

@@ -113,6 +113,29 @@ struct BoundFilters {
 
     var matchesAll: Bool { conditions.isEmpty }
 
+    /// The rows of `rows` that match, ascending; nil when every row does (no conditions).
+    /// The first condition scans its column; each next one narrows the selection.
+    func select(_ rows: Range<Int>) -> [Int32]? {
+        guard let first = conditions.first else { return nil }
+        var selected: [Int32] = []
+        first.column.withUnsafeBufferPointer { column in
+            if first.ids.count == 1 {
+                let id = first.ids[0]
+                if first.inside {
+                    for i in rows where column[i] == id { selected.append(Int32(i)) }
+                } else {
+                    for i in rows where column[i] != id { selected.append(Int32(i)) }
+                }
+            } else {
+                for i in rows where first.ids.contains(column[i]) == first.inside { selected.append(Int32(i)) }
+            }
+        }
+        for c in conditions.dropFirst() {
+            selected.removeAll { c.ids.contains(c.column[Int($0)]) != c.inside }
+        }
+        return selected
+    }
+
     @inline(__always)
     func matches(_ row: Int) -> Bool {
         for c in conditions {

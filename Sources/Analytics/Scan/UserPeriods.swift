@@ -3,7 +3,7 @@
 struct UserPeriods {
     let periods: Int
     let words: Int
-    private(set) var bits: [UInt64]
+    private let bits: StateArray<UInt64>
 
     init(periods: Int, userCapacity: Int) throws(AnalyticsError) {
         words = (periods + 63) / 64
@@ -12,11 +12,11 @@ struct UserPeriods {
             throw AnalyticsError(.tooLarge, "\(periods) periods over \(userCapacity) users need \(bytes >> 20) MiB, more than 1024; choose a coarser period or a shorter range")
         }
         self.periods = periods
-        bits = [UInt64](repeating: 0, count: userCapacity * words)
+        bits = StateArray(repeating: 0, count: userCapacity * words)
     }
 
     @inline(__always)
-    mutating func set(user: UInt32, period: Int) {
+    func set(user: UInt32, period: Int) {
         bits[Int(user) * words + period >> 6] |= UInt64(1) << UInt64(period & 63)
     }
 

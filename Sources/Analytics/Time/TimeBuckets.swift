@@ -35,24 +35,29 @@ struct TimeBuckets: Sendable {
     func label(_ i: Int) -> String { interval.label(bounds[i]) }
 
     var labels: [String] { (0..<count).map(label) }
+}
 
-    /// Calls `body` with each run of rows (of ascending timestamps `ts`, within `rows`) that
-    /// fall in one bucket, and that bucket; rows outside every bucket are skipped.
-    /// Costs one binary search per run, so a block of one day at daily buckets is one call.
-    func forEachRun(_ ts: [Int64], in rows: Range<Int>, _ body: (Range<Int>, Int) throws -> Void) rethrows {
-        var row = rows.lowerBound
-        let end = rows.upperBound
-        let last = bounds[bounds.count - 1]
-        // Skip rows before the first bucket.
-        row = partition(ts, row, end) { $0 >= bounds[0] }
-        while row < end {
-            let t = ts[row]
-            if t >= last { return }
-            guard let b = index(of: t) else { return }
-            let runEnd = partition(ts, row, end) { $0 >= bounds[b + 1] }
-            try body(row..<runEnd, b)
-            row = runEnd
+/// The bucket of ascending timestamps, one at a time: a compare per row, a step per bucket.
+struct BucketCursor {
+    private let bounds: [Int64]
+    /// The bucket of the last timestamp asked: -1 before the first, `count` after the last.
+    private(set) var bucket = -1
+    private var next: Int64
+
+    init(_ buckets: TimeBuckets) {
+        bounds = buckets.bounds
+        next = bounds[0]
+    }
+
+    /// The bucket holding `t`, which must not be before the last `t` asked; -1 or `count`
+    /// outside the buckets.
+    @inline(__always)
+    mutating func bucket(of t: Int64) -> Int {
+        while t >= next {
+            bucket += 1
+            next = bucket + 1 < bounds.count ? bounds[bucket + 1] : .max
         }
+        return bucket
     }
 }
 

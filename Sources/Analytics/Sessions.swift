@@ -1,0 +1,176 @@
+import EventStore
+
+/// Sessions: how long they last, how many events they hold, how many each user has, by the
+/// interval in which they start.
+///
+/// An event with a `sessionId` belongs to that session (keyed by the id alone). A user's
+/// events without one are cut into sessions by inactivity: a gap longer than
+/// `inactivity_seconds` starts a new session. Either kind is cut when it would last longer than
+/// `max_session_seconds` from its first event: the event past that starts the next session.
+/// Events with neither a session id nor a user are not in any session (`unsessioned_events`).
+/// Only events in range count: a session crossing `from` or `to` is cut there.
+public enum Sessions {
+    public struct Request: Codable, Sendable, Equatable {
+        public var interval: Interval
+        /// Default 1800 (30 minutes).
+        public var inactivitySeconds: Int64
+        /// Default 86,400 (24 hours).
+        public var maxSessionSeconds: Int64
+        public var filters: [EventFilter]
+        public var from: Int64?
+        public var to: Int64?
+
+        public init(interval: Interval = .day, inactivitySeconds: Int64 = 1800, maxSessionSeconds: Int64 = 86_400,
+                    filters: [EventFilter] = [], from: Int64? = nil, to: Int64? = nil) {
+            self.interval = interval
+            self.inactivitySeconds = inactivitySeconds
+            self.maxSessionSeconds = maxSessionSeconds
+            self.filters = filters
+            self.from = from
+            self.to = to
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case interval, filters, from, to
+            case inactivitySeconds = "inactivity_seconds", maxSessionSeconds = "max_session_seconds"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(interval: try c.decode(.interval, or: .day), inactivitySeconds: try c.decode(.inactivitySeconds, or: 1800),
+                      maxSessionSeconds: try c.decode(.maxSessionSeconds, or: 86_400), filters: try c.decode(.filters, or: []),
+                      from: try c.decodeIfPresent(Int64.self, forKey: .from), to: try c.decodeIfPresent(Int64.self, forKey: .to))
+        }
+
+        func validate() throws(AnalyticsError) {
+            try Analytics.validate(inactivitySeconds, 1...(30 * 86_400), "inactivity_seconds")
+            try Analytics.validate(maxSessionSeconds, 1...(30 * 86_400), "max_session_seconds")
+            try filters.validate("filters")
+            try validateRange(from, to)
+        }
+    }
+
+    /// Mean, median and 90th percentile (linear interpolation between closest ranks).
+    public struct Summary: Codable, Sendable, Equatable {
+        public var mean: Double
+        public var median: Double
+        public var p90: Double
+
+        init?<T: BinaryInteger>(_ values: inout [T], scale: Double = 1) {
+            guard !values.isEmpty else { return nil }
+            values.sort()
+            mean = Double(values.reduce(0) { $0 + Int64($1) }) / Double(values.count) / scale
+            median = (Quantiles.sortedQuantile(values, 0.5) ?? 0) / scale
+            p90 = (Quantiles.sortedQuantile(values, 0.9) ?? 0) / scale
+        }
+    }
+
+    public struct Period: Codable, Sendable, Equatable {
+        /// Bucket label (see `Interval`).
+        public var start: String
+        /// Sessions starting in this bucket.
+        public var sessions: Int
+        /// Their durations (last event minus first, seconds) and event counts; nil without sessions.
+        public var durationSeconds: Summary?
+        public var eventsPerSession: Summary?
+
+        enum CodingKeys: String, CodingKey {
+            case start, sessions
+            case durationSeconds = "duration_seconds", eventsPerSession = "events_per_session"
+        }
+    }
+
+    public struct Result: Codable, Sendable, Equatable {
+        public var interval: Interval
+        public var sessions: Int
+        /// Users with at least one session.
+        public var users: Int
+        public var durationSeconds: Summary?
+        public var eventsPerSession: Summary?
+        /// Over users with at least one session.
+        public var sessionsPerUser: Summary?
+        public var unsessionedEvents: Int
+        public var periods: [Period]
+
+        enum CodingKeys: String, CodingKey {
+            case interval, sessions, users, periods
+            case durationSeconds = "duration_seconds", eventsPerSession = "events_per_session"
+            case sessionsPerUser = "sessions_per_user", unsessionedEvents = "unsessioned_events"
+        }
+    }
+
+    public static func run(_ request: Request, on reader: any EventReader) throws(AnalyticsError) -> Result {
+        try request.validate()
+        let scan = EventScan(reader, from: request.from, to: request.to)
+        guard let (first, last) = scan.bucketRange(from: request.from, to: request.to) else {
+            return Result(interval: request.interval, sessions: 0, users: 0, unsessionedEvents: 0, periods: [])
+        }
+        let buckets = try TimeBuckets(request.interval, from: first, through: last, limit: Trends.maxBuckets)
+        let filters = FilterSet(request.filters, scan)
+        let gap = request.inactivitySeconds * 1000, longest = request.maxSessionSeconds * 1000
+
+        // Sessions in order of their first event.
+        var startTime: [Int64] = [], lastTime: [Int64] = [], events: [Int32] = [], owner: [UInt32] = []
+        var byId = TermSlots()
+        var currentOfId: [Int32] = []  // by session-id slot: the session it is in now
+        let currentOfUser = StateArray<Int32>(repeating: -1, count: scan.userCapacity)
+        var unsessioned = 0
+        @inline(__always) func open(_ t: Int64, _ user: UInt32) -> Int32 {
+            startTime.append(t)
+            lastTime.append(t)
+            events.append(0)
+            owner.append(user)
+            return Int32(startTime.count - 1)
+        }
+        for part in scan.parts {
+            guard let rows = filters.rows(part) else { continue }
+            let ts = part.block.timestamps(), users = part.block.users(), ids = part.block.terms(.session)
+            for i in rows {
+                let t = ts[i], u = users[i], id = ids[i]
+                var s: Int32
+                if id != 0 {
+                    let slot = byId.slot(id)
+                    if slot == currentOfId.count { currentOfId.append(-1) }
+                    s = currentOfId[slot]
+                    if s < 0 || t - startTime[Int(s)] > longest {
+                        s = open(t, u)
+                        currentOfId[slot] = s
+                    }
+                } else if u != 0 {
+                    s = currentOfUser[Int(u)]
+                    if s < 0 || t - lastTime[Int(s)] > gap || t - startTime[Int(s)] > longest {
+                        s = open(t, u)
+                        currentOfUser[Int(u)] = s
+                    }
+                } else {
+                    unsessioned += 1
+                    continue
+                }
+                lastTime[Int(s)] = t
+                events[Int(s)] += 1
+            }
+        }
+
+        let n = startTime.count
+        var durations = (0..<n).map { lastTime[$0] - startTime[$0] }
+        var counts = events
+        var perUser = [Int32](repeating: 0, count: scan.userCapacity)
+        for u in owner where u != 0 { perUser[Int(u)] += 1 }
+        var sessionsPerUser = perUser.filter { $0 > 0 }
+        // Group sessions by start bucket (sessions are in start order, so buckets ascend).
+        var periods: [Period] = []
+        var cursor = BucketCursor(buckets)
+        var lo = 0
+        for b in 0..<buckets.count {
+            var hi = lo
+            while hi < n && cursor.bucket(of: startTime[hi]) == b { hi += 1 }
+            var d = Array(durations[lo..<hi]), e = Array(counts[lo..<hi])
+            periods.append(Period(start: buckets.label(b), sessions: hi - lo, durationSeconds: Summary(&d, scale: 1000),
+                                  eventsPerSession: Summary(&e)))
+            lo = hi
+        }
+        return Result(interval: request.interval, sessions: n, users: sessionsPerUser.count,
+                      durationSeconds: Summary(&durations, scale: 1000), eventsPerSession: Summary(&counts),
+                      sessionsPerUser: Summary(&sessionsPerUser), unsessionedEvents: unsessioned, periods: periods)
+    }
+}
