@@ -56,9 +56,15 @@ public enum Sessions {
         public var median: Double
         public var p90: Double
 
-        init?<T: BinaryInteger>(_ values: inout [T], scale: Double = 1) {
+        public init(mean: Double, median: Double, p90: Double) {
+            self.mean = mean
+            self.median = median
+            self.p90 = p90
+        }
+
+        /// Of values in ascending order, divided by `scale`; nil when there are none.
+        init?<T: BinaryInteger>(sorted values: ArraySlice<T>, scale: Double = 1) {
             guard !values.isEmpty else { return nil }
-            values.sort()
             mean = Double(values.reduce(0) { $0 + Int64($1) }) / Double(values.count) / scale
             median = (Quantiles.sortedQuantile(values, 0.5) ?? 0) / scale
             p90 = (Quantiles.sortedQuantile(values, 0.9) ?? 0) / scale
@@ -109,68 +115,72 @@ public enum Sessions {
         let filters = FilterSet(request.filters, scan)
         let gap = request.inactivitySeconds * 1000, longest = request.maxSessionSeconds * 1000
 
-        // Sessions in order of their first event.
-        var startTime: [Int64] = [], lastTime: [Int64] = [], events: [Int32] = [], owner: [UInt32] = []
+        // Sessions in order of their first event; there are at most as many as events.
+        let rowCount = scan.parts.reduce(0) { $0 + $1.rows.count }
+        let startTime = StateArray<Int64>(repeating: 0, count: rowCount), lastTime = StateArray<Int64>(repeating: 0, count: rowCount)
+        let events = StateArray<Int32>(repeating: 0, count: rowCount), owner = StateArray<UInt32>(repeating: 0, count: rowCount)
+        var n = 0
         var byId = TermSlots()
-        var currentOfId: [Int32] = []  // by session-id slot: the session it is in now
+        let currentOfId = StateArray<Int32>(repeating: -1, count: rowCount)  // by session-id slot: its session now
         let currentOfUser = StateArray<Int32>(repeating: -1, count: scan.userCapacity)
         var unsessioned = 0
-        @inline(__always) func open(_ t: Int64, _ user: UInt32) -> Int32 {
-            startTime.append(t)
-            lastTime.append(t)
-            events.append(0)
-            owner.append(user)
-            return Int32(startTime.count - 1)
-        }
         for part in scan.parts {
             guard let rows = filters.rows(part) else { continue }
             let ts = part.block.timestamps(), users = part.block.users(), ids = part.block.terms(.session)
             for i in rows {
                 let t = ts[i], u = users[i], id = ids[i]
-                var s: Int32
+                var s: Int
                 if id != 0 {
                     let slot = byId.slot(id)
-                    if slot == currentOfId.count { currentOfId.append(-1) }
-                    s = currentOfId[slot]
-                    if s < 0 || t - startTime[Int(s)] > longest {
-                        s = open(t, u)
-                        currentOfId[slot] = s
+                    s = Int(currentOfId[slot])
+                    if s < 0 || t - startTime[s] > longest {
+                        s = n
+                        currentOfId[slot] = Int32(s)
                     }
                 } else if u != 0 {
-                    s = currentOfUser[Int(u)]
-                    if s < 0 || t - lastTime[Int(s)] > gap || t - startTime[Int(s)] > longest {
-                        s = open(t, u)
-                        currentOfUser[Int(u)] = s
+                    s = Int(currentOfUser[Int(u)])
+                    if s < 0 || t - lastTime[s] > gap || t - startTime[s] > longest {
+                        s = n
+                        currentOfUser[Int(u)] = Int32(s)
                     }
                 } else {
                     unsessioned += 1
                     continue
                 }
-                lastTime[Int(s)] = t
-                events[Int(s)] += 1
+                if s == n {
+                    startTime[s] = t
+                    owner[s] = u
+                    n += 1
+                }
+                lastTime[s] = t
+                events[s] += 1
             }
         }
 
-        let n = startTime.count
+        // Sessions are in start order, so each bucket's sessions are one run: sort each run in
+        // place, and the whole array then sorts as a merge of runs.
         var durations = (0..<n).map { lastTime[$0] - startTime[$0] }
-        var counts = events
-        var perUser = [Int32](repeating: 0, count: scan.userCapacity)
-        for u in owner where u != 0 { perUser[Int(u)] += 1 }
-        var sessionsPerUser = perUser.filter { $0 > 0 }
-        // Group sessions by start bucket (sessions are in start order, so buckets ascend).
+        var counts = (0..<n).map { events[$0] }
         var periods: [Period] = []
         var cursor = BucketCursor(buckets)
         var lo = 0
         for b in 0..<buckets.count {
             var hi = lo
             while hi < n && cursor.bucket(of: startTime[hi]) == b { hi += 1 }
-            var d = Array(durations[lo..<hi]), e = Array(counts[lo..<hi])
-            periods.append(Period(start: buckets.label(b), sessions: hi - lo, durationSeconds: Summary(&d, scale: 1000),
-                                  eventsPerSession: Summary(&e)))
+            durations[lo..<hi].sort()
+            counts[lo..<hi].sort()
+            periods.append(Period(start: buckets.label(b), sessions: hi - lo, durationSeconds: Summary(sorted: durations[lo..<hi], scale: 1000),
+                                  eventsPerSession: Summary(sorted: counts[lo..<hi])))
             lo = hi
         }
+        durations.sort()
+        counts.sort()
+        var perUser = [Int32](repeating: 0, count: scan.userCapacity)
+        for s in 0..<n where owner[s] != 0 { perUser[Int(owner[s])] += 1 }
+        var sessionsPerUser = perUser.filter { $0 > 0 }
+        sessionsPerUser.sort()
         return Result(interval: request.interval, sessions: n, users: sessionsPerUser.count,
-                      durationSeconds: Summary(&durations, scale: 1000), eventsPerSession: Summary(&counts),
-                      sessionsPerUser: Summary(&sessionsPerUser), unsessionedEvents: unsessioned, periods: periods)
+                      durationSeconds: Summary(sorted: durations[...], scale: 1000), eventsPerSession: Summary(sorted: counts[...]),
+                      sessionsPerUser: Summary(sorted: sessionsPerUser[...]), unsessionedEvents: unsessioned, periods: periods)
     }
 }

@@ -48,6 +48,19 @@ struct AnalyticsBench: ParsableCommand {
             ("retention daily recurring, on or after", nil, {
                 try Retention.run(Retention.Request(period: .day, mode: .recurring, retained: .onOrAfter), on: reader)
             }),
+            ("sessions by day", nil, { try Sessions.run(Sessions.Request(), on: reader) }),
+            ("stickiness (days active)", nil, { try Stickiness.run(Stickiness.Request(), on: reader) }),
+            ("lifecycle weekly", nil, { try Lifecycle.run(Lifecycle.Request(interval: .week), on: reader) }),
+            ("paths around workout_started", nil, { try Paths.run(Paths.Request(action: "workout_started"), on: reader) }),
+            ("segments (new, returning, power)", nil, { try Segments.run(Segments.Request(), on: reader) }),
+            ("cohort (3+ workouts and a subscription)", nil, {
+                try Cohorts.run(Cohorts.Request(definition: .and([
+                    .performed(.init(action: "workout_completed", minCount: 3)), .performed(.init(action: "subscription_started")),
+                ])), on: reader)
+            }),
+            ("feature usage by properties.screen", nil, {
+                try FeatureUsage.run(FeatureUsage.Request(featureField: .property("screen"), action: "screen_view"), on: reader)
+            }),
         ]
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
         func left(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }

@@ -11,10 +11,10 @@ enum Quantiles {
     static func median<T: BinaryInteger>(_ values: inout [T]) -> Double? { quantile(&values, 0.5) }
 
     /// The `p` quantile of values already in ascending order.
-    static func sortedQuantile<T: BinaryInteger>(_ sorted: [T], _ p: Double) -> Double? {
+    static func sortedQuantile<C: RandomAccessCollection>(_ sorted: C, _ p: Double) -> Double? where C.Element: BinaryInteger, C.Index == Int {
         guard !sorted.isEmpty else { return nil }
         let h = Double(sorted.count - 1) * p
-        let lo = Int(h.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
-        return Double(sorted[lo]) + (h - Double(lo)) * (Double(sorted[hi]) - Double(sorted[lo]))
+        let lo = sorted.startIndex + Int(h.rounded(.down)), hi = min(lo + 1, sorted.endIndex - 1)
+        return Double(sorted[lo]) + (h - Double(lo - sorted.startIndex)) * (Double(sorted[hi]) - Double(sorted[lo]))
     }
 }
