@@ -17,13 +17,22 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.0"),
     ],
     targets: [
+        .target(name: "Statistics", dependencies: [
+            .product(name: "RealModule", package: "swift-numerics"),
+        ]),
+        .target(name: "DiskIO", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "TSDB", dependencies: [
+            "DiskIO",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "EventStore", dependencies: [
+            "DiskIO",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Ingest", dependencies: [
@@ -48,11 +57,14 @@ let package = Package(
             "Web", "PromQL", "PromQLTest",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Test helper: the child process EventStoreTests kill -9s (not shipped).
+        .executableTarget(name: "EventStoreCrashChild", dependencies: ["EventStore"]),
         .executableTarget(name: "SextantBench", dependencies: [
-            "TSDB", "PromQL",
+            "TSDB", "PromQL", "EventStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "TSDBTests", dependencies: ["TSDB"]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["Fixtures"]),
+        .testTarget(name: "TSDBTests", dependencies: ["TSDB", "DiskIO"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TSDB"]),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL", "PromQLTest", "TSDB"]),

@@ -385,7 +385,7 @@ extension Evaluator {
         let dst = stringArg(args[1]), repl = stringArg(args[2]), src = stringArg(args[3]), pattern = stringArg(args[4])
         let regex: NSRegularExpression
         do {
-            regex = try NSRegularExpression(pattern: "^(?s:" + pattern + ")\\z")
+            regex = try RE2Syntax.anchored(pattern)
         } catch {
             throw Evaluator.error("invalid regular expression in label_replace(): \(pattern)")
         }

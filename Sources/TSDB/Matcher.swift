@@ -71,11 +71,7 @@ struct AnchoredRegex: @unchecked Sendable {
             re = nil
             return
         }
-        do {
-            re = try NSRegularExpression(pattern: "^(?:" + pattern + ")$", options: [.dotMatchesLineSeparators])
-        } catch {
-            throw TSDBError(.invalidArgument, "invalid regular expression \"\(pattern)\"")
-        }
+        re = try RE2Syntax.anchored(pattern)
     }
 
     func matches(_ s: String) -> Bool {

@@ -1,4 +1,5 @@
 import Hummingbird
+import Ingest
 import Logging
 import Metrics
 import Prometheus
@@ -15,9 +16,11 @@ public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(lab
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(LogRequestsMiddleware(.debug))
     AdminRoutes(db: db, registry: registry).register(on: router)
+    let metadata = MetadataStore()
     ReadRoutes(db: db).register(on: router)
-    QueryRoutes(db: db, engine: Engine(options: config.query)).register(on: router)
-    let write = RemoteWriteHandler(db: db, limits: config.limits, logger: logger)
+    StatusRoutes(db: db, metadata: metadata).register(on: router)
+    QueryRoutes(db: db, options: config.query, maxConcurrency: config.maxConcurrentQueries).register(on: router)
+    let write = RemoteWriteHandler(db: db, metadata: metadata, limits: config.limits, logger: logger)
     router.post("/api/v1/write") { req, ctx in try await write.handle(req, context: ctx) }
     let service = TSDBService(db: db, maintenanceInterval: config.maintenanceInterval,
                               syncInterval: config.walSyncInterval, logger: logger)

@@ -11,6 +11,7 @@ import TSDB
 /// 5xx means nothing was stored and the sender should retry.
 struct RemoteWriteHandler: Sendable {
     let db: DB
+    let metadata: MetadataStore
     let limits: IngestLimits
     let logger: Logger
 
@@ -29,6 +30,7 @@ struct RemoteWriteHandler: Sendable {
         } catch {
             throw APIError.badData("cannot decode remote-write body: \(error)")
         }
+        for m in decoded.metadata { metadata.record(m.metric, m.metadata) }
         let outcome = try store(decoded)
         if outcome.problems.isEmpty {
             return Response(status: .noContent)

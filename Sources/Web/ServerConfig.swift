@@ -13,6 +13,8 @@ public struct ServerConfig: Sendable {
     public var db = DBOptions()
     public var limits = IngestLimits()
     public var query = EngineOptions()
+    /// Most queries evaluated at once (Prometheus's `--query.max-concurrency`); others wait.
+    public var maxConcurrentQueries = 20
     /// How often the head is checked for cutting, blocks compacted and retention applied.
     public var maintenanceInterval: Duration = .seconds(30)
     /// How often the WAL is fsynced (acknowledged writes already survive a process crash).

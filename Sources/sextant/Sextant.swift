@@ -23,6 +23,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("query.lookback-delta"), help: "How far back an instant selector looks for a sample, e.g. 5m.") var lookbackDelta: String?
     @Option(name: .customLong("query.timeout"), help: "Longest a query may run, e.g. 2m.") var queryTimeout: String?
     @Option(name: .customLong("query.max-samples"), help: "Most samples a query may hold in memory at once.") var maxSamples: Int?
+    @Option(name: .customLong("query.max-concurrency"), help: "Most queries evaluated at once; the rest wait in line.") var maxConcurrency: Int?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
 
     func run() async throws {
@@ -38,6 +39,10 @@ struct Serve: AsyncParsableCommand {
             if let maxSamples {
                 guard maxSamples > 0 else { throw ConfigError("--query.max-samples must be positive") }
                 cfg.query.maxSamples = maxSamples
+            }
+            if let maxConcurrency {
+                guard maxConcurrency > 0 else { throw ConfigError("--query.max-concurrency must be positive") }
+                cfg.maxConcurrentQueries = maxConcurrency
             }
         } catch let e as ConfigError {
             throw ValidationError(e.description)

@@ -270,6 +270,6 @@ let parserExperimentalOptions = PromQLParser.Options(enableExperimentalFunctions
             (0.1, "0.1"), (123.456, "123.456"), (.infinity, "+Inf"), (-.infinity, "-Inf"), (.nan, "NaN"),
             (5e-324, "0." + String(repeating: "0", count: 323) + "5"), (1.7976931348623157e308, "17976931348623157" + String(repeating: "0", count: 292)),
         ]
-        for (v, s) in cases { #expect(goFormatFloat(v) == s) }
+        for (v, s) in cases { #expect(GoFloatFormat.formatF(v) == s) }
     }
 }

@@ -18,7 +18,7 @@ enum Printer {
                 let ms = Int64((n.value.magnitude * 1000).rounded(.towardZero).clamped(to: 0...9.2e18))
                 out += (n.value < 0 ? "-" : "") + DurationParser.format(ms)
             } else {
-                out += goFormatFloat(n.value)
+                out += GoFloatFormat.formatF(n.value)
             }
         case .string(let s):
             out += goQuote(s.value)

@@ -1,5 +1,15 @@
-extension WAL {
-    /// Reads every record of the WAL in `directory`, oldest first, and repairs what a crash
+extension RecordLog {
+    /// What a replay closure did with one well-framed record.
+    public enum Disposition: Sendable {
+        /// The record was applied.
+        case replayed
+        /// The type byte is not one this version knows; the record is skipped and counted.
+        case unknownType
+        /// The payload does not decode (the reason is reported); skipped and counted.
+        case undecodable(String)
+    }
+
+    /// Reads every record of the log in `directory`, oldest first, and repairs what a crash
     /// or bad disk left behind. Segments numbered below `from` are skipped.
     ///
     /// Repairs (each also reported in the returned report):
@@ -13,19 +23,19 @@ extension WAL {
     /// - A record with a good checksum whose payload does not decode, or of an unknown
     ///   type, is skipped and counted.
     ///
-    /// Must not run while a `WAL` is writing to `directory`. A missing directory replays
+    /// Must not run while a `RecordLog` is writing to `directory`. A missing directory replays
     /// nothing. Each segment is read with one read(2) (segments over ~272 MiB in windows
     /// of that size), and records are decoded straight from that buffer.
     ///
     /// - Throws: `.io` when a segment cannot be read or repaired; whatever `body` throws,
     ///   which stops the replay at once.
     public static func replay(
-        directory: String, from first: Int = 0, _ body: (WALRecord) throws -> Void
-    ) throws -> WALReplayReport {
-        var report = WALReplayReport()
-        guard WALDirectory.exists(directory) else { return report }
-        report.messages += try WALDirectory.resolveInterruptedRepairs(directory)
-        let segments = try WALDirectory.segments(directory).filter { $0.number >= first }
+        directory: String, from first: Int = 0, _ body: (UInt8, UnsafeRawBufferPointer, Int) throws -> Disposition
+    ) throws -> LogReplayReport {
+        var report = LogReplayReport()
+        guard LogDirectory.exists(directory) else { return report }
+        report.messages += try LogDirectory.resolveInterruptedRepairs(directory)
+        let segments = try LogDirectory.segments(directory).filter { $0.number >= first }
         // Segments after the newest one holding data were opened but never written to, so
         // a crash mid-write can only have torn that one.
         let lastWithData = segments.last(where: { $0.size > 0 })?.number
@@ -34,8 +44,8 @@ extension WAL {
         var previous: Int?
         for segment in segments {
             if let p = previous, segment.number != p + 1 {
-                report.messages.append("segments \(WALDirectory.segmentName(p + 1)) to "
-                    + "\(WALDirectory.segmentName(segment.number - 1)) are missing from \(directory); their records are lost")
+                report.messages.append("segments \(LogDirectory.segmentName(p + 1)) to "
+                    + "\(LogDirectory.segmentName(segment.number - 1)) are missing from \(directory); their records are lost")
             }
             previous = segment.number
             report.segments += 1
@@ -48,15 +58,15 @@ extension WAL {
 
     /// The most bytes a segment read buffers at once: the largest possible record, so any
     /// record fits in one window.
-    static let replayWindow = WALRecord.headerSize + WALRecord.maxPayloadLength + (16 << 20)
+    static let replayWindow = headerSize + maxPayloadLength + (16 << 20)
 
     private static func replaySegment(
         _ directory: String, _ number: Int, isLast: Bool,
-        buffer: inout UnsafeMutableRawBufferPointer, report: inout WALReplayReport,
-        _ body: (WALRecord) throws -> Void
+        buffer: inout UnsafeMutableRawBufferPointer, report: inout LogReplayReport,
+        _ body: (UInt8, UnsafeRawBufferPointer, Int) throws -> Disposition
     ) throws {
-        let path = WALDirectory.segmentPath(directory, number)
-        let file = try WALSegmentFile.openForReading(path)
+        let path = LogDirectory.segmentPath(directory, number)
+        let file = try LogSegmentFile.openForReading(path)
         defer { file.close() }
         let size = try file.size()
         let capacity = min(size, replayWindow)
@@ -65,7 +75,7 @@ extension WAL {
             buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
         }
         var window = SegmentWindow(file: file, size: size, buffer: buffer)
-        let header = WALRecord.headerSize
+        let header = headerSize
         var offset = 0
         var unknownTypes: [UInt8: Int] = [:]
         var damage: (offset: Int, reason: String, torn: Bool)?
@@ -83,7 +93,7 @@ extension WAL {
                 damage = (offset, "record type 0", false)
                 break
             }
-            if length > WALRecord.maxPayloadLength {
+            if length > maxPayloadLength {
                 damage = (offset, "impossible record length \(length)", false)
                 break
             }
@@ -93,30 +103,21 @@ extension WAL {
                 break
             }
             let payload = window.bytes(offset + header, length)
-            guard WALRecord.checksum(typeAndLength: UnsafeRawBufferPointer(rebasing: h[0..<5]), payload: payload) == crc else {
+            guard checksum(typeAndLength: UnsafeRawBufferPointer(rebasing: h[0..<5]), payload: payload) == crc else {
                 damage = (offset, "checksum mismatch in record of \(length) payload bytes", end == size)
                 break
             }
-            let record: WALRecord?
-            do {
-                record = try WALRecord.decode(kind: type, payload: payload)
-            } catch {
+            let disposition = try body(type, payload, number)
+            switch disposition {
+            case .replayed:
+                report.records += 1
+            case .unknownType:
+                unknownTypes[type, default: 0] += 1
+            case .undecodable(let reason):
                 report.undecodableRecords += 1
-                report.messages.append("\(path) offset \(offset): skipped a record that does not decode: \(error)")
-                offset = end
-                continue
+                report.messages.append("\(path) offset \(offset): skipped a record that does not decode: \(reason)")
             }
             offset = end
-            guard let record else {
-                unknownTypes[type, default: 0] += 1
-                continue
-            }
-            switch record {
-            case .series(let list): report.series += list.count
-            case .samples(let list): report.samples += list.count
-            }
-            report.records += 1
-            try body(record)
         }
 
         if !unknownTypes.isEmpty {
@@ -126,9 +127,9 @@ extension WAL {
             report.messages.append("\(path): skipped \(n) records of unknown type (\(types))")
         }
         guard let damage else { return }
-        let name = WALDirectory.segmentName(number)
+        let name = LogDirectory.segmentName(number)
         if isLast, try damage.torn || window.isZero(from: damage.offset) {
-            let w = try WALSegmentFile.openForWriting(path)
+            let w = try LogSegmentFile.openForWriting(path)
             defer { w.close() }
             try w.truncate(to: damage.offset)
             try w.sync()
@@ -147,30 +148,30 @@ extension WAL {
     /// Replaces segment `number` by its first `length` bytes and keeps the original under a
     /// `.corrupt` name. The prefix is written to `<name>.repair` and fsynced before any
     /// rename, so a crash at any point leaves either the original or the finished repair
-    /// (see `WALDirectory.resolveInterruptedRepairs`). Returns the original's new path.
+    /// (see `LogDirectory.resolveInterruptedRepairs`). Returns the original's new path.
     private static func moveAside(
         _ directory: String, _ number: Int, keeping length: Int, window: inout SegmentWindow
     ) throws -> String {
-        let path = WALDirectory.segmentPath(directory, number)
-        let scratch = path + WALDirectory.repairSuffix
-        let out = try WALSegmentFile.createTruncating(scratch)
+        let path = LogDirectory.segmentPath(directory, number)
+        let scratch = path + LogDirectory.repairSuffix
+        let out = try LogSegmentFile.createTruncating(scratch)
         do {
             defer { out.close() }
             var offset = 0
             while offset < length {
                 let n = min(window.capacity, length - offset)
                 guard try window.load(offset, n) else {
-                    throw TSDBError(.io, "wal: \(path) shrank while being repaired")
+                    throw DiskIOError(.io, "\(path) shrank while being repaired")
                 }
                 try out.write(window.bytes(offset, n))
                 offset += n
             }
             try out.sync()
         }
-        let aside = WALDirectory.freeCorruptPath(directory, number)
-        try WALDirectory.rename(path, aside)
-        try WALDirectory.rename(scratch, path)
-        try WALDirectory.sync(directory)
+        let aside = LogDirectory.freeCorruptPath(directory, number)
+        try LogDirectory.rename(path, aside)
+        try LogDirectory.rename(scratch, path)
+        try LogDirectory.sync(directory)
         return aside
     }
 }
@@ -178,14 +179,14 @@ extension WAL {
 /// A view of a segment file through a buffer that holds as much of it as fits (all of it,
 /// for segments up to `WAL.replayWindow`), refilled on demand.
 private struct SegmentWindow {
-    let file: WALSegmentFile
+    let file: LogSegmentFile
     let size: Int
     let buffer: UnsafeMutableRawBufferPointer
     /// File offset of `buffer[0]` and how many bytes from there are loaded.
     private var start = 0
     private var loaded = 0
 
-    init(file: WALSegmentFile, size: Int, buffer: UnsafeMutableRawBufferPointer) {
+    init(file: LogSegmentFile, size: Int, buffer: UnsafeMutableRawBufferPointer) {
         self.file = file
         self.size = size
         self.buffer = buffer

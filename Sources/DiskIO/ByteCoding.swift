@@ -1,15 +1,15 @@
 /// Writes varints and fixed-width integers through a raw pointer the caller has sized
-/// (at most 10 bytes per varint, 8 per `uint64`). Used by the WAL payload encoders.
-struct WALByteWriter {
+/// (at most 10 bytes per varint, 8 per `uint64`). Used by the WAL and segment encoders.
+public struct ByteWriter {
     private let base: UnsafeMutableRawPointer
-    private(set) var written = 0
+    public private(set) var written = 0
 
-    init(_ base: UnsafeMutableRawPointer) {
+    public init(_ base: UnsafeMutableRawPointer) {
         self.base = base
     }
 
     @inline(__always)
-    mutating func uvarint(_ value: UInt64) {
+    public mutating func uvarint(_ value: UInt64) {
         var x = value
         while x >= 0x80 {
             base.storeBytes(of: UInt8(truncatingIfNeeded: x) | 0x80, toByteOffset: written, as: UInt8.self)
@@ -22,17 +22,17 @@ struct WALByteWriter {
 
     /// Zigzag: small magnitudes of either sign take few bytes.
     @inline(__always)
-    mutating func varint(_ value: Int64) {
+    public mutating func varint(_ value: Int64) {
         uvarint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
     }
 
     @inline(__always)
-    mutating func uint64(_ value: UInt64) {
+    public mutating func uint64(_ value: UInt64) {
         base.storeBytes(of: value.littleEndian, toByteOffset: written, as: UInt64.self)
         written += 8
     }
 
-    static func appendUvarint(_ value: UInt64, to out: inout [UInt8]) {
+    public static func appendUvarint(_ value: UInt64, to out: inout [UInt8]) {
         var x = value
         while x >= 0x80 {
             out.append(UInt8(truncatingIfNeeded: x) | 0x80)
@@ -41,35 +41,35 @@ struct WALByteWriter {
         out.append(UInt8(x))
     }
 
-    static func appendVarint(_ value: Int64, to out: inout [UInt8]) {
+    public static func appendVarint(_ value: Int64, to out: inout [UInt8]) {
         appendUvarint(UInt64(bitPattern: (value << 1) ^ (value >> 63)), to: &out)
     }
 
     /// Byte length (uvarint) followed by the UTF-8 bytes.
-    static func appendString(_ s: String, to out: inout [UInt8]) {
+    public static func appendString(_ s: String, to out: inout [UInt8]) {
         appendUvarint(UInt64(s.utf8.count), to: &out)
         out.append(contentsOf: s.utf8)
     }
 }
 
-/// Reads what `WALByteWriter` writes from a bounded buffer. Every read checks the bound
-/// and throws `.corrupted` naming the payload offset, so damaged input never traps.
-struct WALByteReader {
+/// Reads what `ByteWriter` writes from a bounded buffer. Every read checks the bound
+/// and throws `DiskIOError(.corrupted)` naming the payload offset, so damaged input never traps.
+public struct ByteReader {
     private let bytes: UnsafeRawBufferPointer
-    private(set) var offset = 0
+    public private(set) var offset = 0
 
-    init(_ bytes: UnsafeRawBufferPointer) {
+    public init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
     }
 
-    var remaining: Int { bytes.count - offset }
+    public var remaining: Int { bytes.count - offset }
 
-    func failure(_ what: String) -> TSDBError {
-        TSDBError(.corrupted, "\(what) (payload byte \(offset))")
+    public func failure(_ what: String) -> DiskIOError {
+        DiskIOError(.corrupted, "\(what) (payload byte \(offset))")
     }
 
     @inline(__always)
-    mutating func uvarint() throws -> UInt64 {
+    public mutating func uvarint() throws -> UInt64 {
         var x: UInt64 = 0
         var shift: UInt64 = 0
         while offset < bytes.count {
@@ -88,13 +88,37 @@ struct WALByteReader {
     }
 
     @inline(__always)
-    mutating func varint() throws -> Int64 {
+    public mutating func varint() throws -> Int64 {
         let u = try uvarint()
         return Int64(bitPattern: u >> 1) ^ -Int64(bitPattern: u & 1)
     }
 
     @inline(__always)
-    mutating func uint64() throws -> UInt64 {
+    public mutating func uint8() throws -> UInt8 {
+        guard offset < bytes.count else { throw failure("byte runs past the end of the payload") }
+        let v = bytes[offset]
+        offset += 1
+        return v
+    }
+
+    @inline(__always)
+    public mutating func uint32() throws -> UInt32 {
+        guard bytes.count - offset >= 4 else { throw failure("4-byte value runs past the end of the payload") }
+        let v = bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+        offset += 4
+        return UInt32(littleEndian: v)
+    }
+
+    /// The next `n` bytes, without copying.
+    public mutating func bytes(_ n: Int) throws -> UnsafeRawBufferPointer {
+        guard n >= 0, n <= remaining else { throw failure("\(n) bytes run past the end of the payload") }
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n)])
+        offset += n
+        return slice
+    }
+
+    @inline(__always)
+    public mutating func uint64() throws -> UInt64 {
         guard bytes.count - offset >= 8 else { throw failure("8-byte value runs past the end of the payload") }
         let v = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
         offset += 8
@@ -102,19 +126,19 @@ struct WALByteReader {
     }
 
     /// A length-prefixed UTF-8 string; invalid UTF-8 is corruption, not something to repair.
-    mutating func string() throws -> String {
+    public mutating func string() throws -> String {
         let n = try uvarint()
         guard n <= UInt64(remaining) else { throw failure("string of \(n) bytes runs past the end of the payload") }
         let start = offset
         offset += Int(n)
         let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<offset])
         guard let s = String(validating: slice.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
-            throw TSDBError(.corrupted, "invalid UTF-8 in string at payload byte \(start)")
+            throw DiskIOError(.corrupted, "invalid UTF-8 in string at payload byte \(start)")
         }
         return s
     }
 
-    func expectEnd() throws {
+    public func expectEnd() throws {
         if offset != bytes.count { throw failure("\(remaining) unexpected bytes after the last entry") }
     }
 }

@@ -6,19 +6,20 @@ import Darwin
 
 /// A new file written front to back through a buffer, then fsynced and closed by `finish()`.
 ///
-/// Used by `BlockWriter` so the chunks file streams to disk instead of being assembled in memory.
+/// Used by the TSDB's `BlockWriter` and the event store's segment writer, so big files stream to
+/// disk instead of being assembled in memory.
 /// Not thread-safe. If `finish()` is never reached (an error), the descriptor is closed on release
 /// and the half-written file is left for the caller to delete.
-final class BlockFileSink {
-    let path: String
+public final class FileSink {
+    public let path: String
     private var fd: Int32
     private var buffer: [UInt8] = []
     private let bufferSize: Int
     /// Bytes appended so far (written or buffered): the offset the next append lands at.
-    private(set) var offset: Int = 0
+    public private(set) var offset: Int = 0
 
     /// Creates `path`, which must not exist yet.
-    init(path: String, bufferSize: Int = 1 << 20) throws {
+    public init(path: String, bufferSize: Int = 1 << 20) throws {
         self.path = path
         self.bufferSize = bufferSize
         fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -30,7 +31,7 @@ final class BlockFileSink {
         if fd >= 0 { close(fd) }
     }
 
-    func append(_ raw: UnsafeRawBufferPointer) throws {
+    public func append(_ raw: UnsafeRawBufferPointer) throws {
         if buffer.count + raw.count > bufferSize {
             try flush()
             // Large pieces skip the buffer rather than being copied through it.
@@ -44,16 +45,16 @@ final class BlockFileSink {
         offset += raw.count
     }
 
-    func append(_ bytes: [UInt8]) throws {
+    public func append(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try append($0) }
     }
 
-    func appendU32(_ v: UInt32) throws {
+    public func appendU32(_ v: UInt32) throws {
         try withUnsafeBytes(of: v.littleEndian) { try append($0) }
     }
 
     /// Writes what is buffered, fsyncs and closes the file.
-    func finish() throws {
+    public func finish() throws {
         try flush()
         if fsync(fd) != 0 { throw MappedFile.ioError(path, "fsync") }
         let rc = close(fd)
@@ -82,14 +83,14 @@ final class BlockFileSink {
     }
 
     /// Writes `bytes` as the whole content of a new file, fsynced.
-    static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
-        let sink = try BlockFileSink(path: path, bufferSize: 0)
+    public static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+        let sink = try FileSink(path: path, bufferSize: 0)
         try sink.append(bytes)
         try sink.finish()
     }
 
     /// fsyncs a directory so that entries created or renamed in it survive a crash.
-    static func syncDirectory(_ path: String) throws {
+    public static func syncDirectory(_ path: String) throws {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd < 0 { throw MappedFile.ioError(path, "open directory") }
         defer { close(fd) }

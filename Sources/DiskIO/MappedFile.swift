@@ -12,7 +12,7 @@ import Darwin
 ///
 /// Thread-safety: immutable after `init`, so it can be read from any number of threads.
 /// The file must not be truncated while mapped: reading a page past the new end raises SIGBUS.
-/// Block files are immutable once written, which is what makes this safe for them.
+/// Block and segment files are immutable once written, which is what makes this safe for them.
 public final class MappedFile: @unchecked Sendable {
     public let path: String
     /// The file's contents.
@@ -20,7 +20,7 @@ public final class MappedFile: @unchecked Sendable {
 
     public var count: Int { bytes.count }
 
-    /// Maps `path`. Throws `TSDBError(.io)` when the file cannot be opened, stat'ed or mapped.
+    /// Maps `path`. Throws `DiskIOError(.io)` when the file cannot be opened, stat'ed or mapped.
     public init(path: String) throws {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -46,8 +46,8 @@ public final class MappedFile: @unchecked Sendable {
         }
     }
 
-    static func ioError(_ path: String, _ op: String) -> TSDBError {
-        let e = errno
-        return TSDBError(.io, "\(path): \(op) failed: \(String(cString: strerror(e))) (errno \(e))")
+    /// `DiskIOError(.io)` for the system call `op` on `path` that just failed (reads `errno`).
+    public static func ioError(_ path: String, _ op: String) -> DiskIOError {
+        DiskIOError.errno(path, op, errno)
     }
 }

@@ -4,42 +4,47 @@ import Glibc
 import Darwin
 #endif
 
-/// File-system operations on the WAL directory: segment names, listing, creating,
+/// File-system operations on a log directory (a WAL): segment names, listing, creating,
 /// renaming and removing files, and making directory changes durable.
 ///
 /// Segment files are named by their sequence number, zero-padded to 8 decimal digits
 /// (`00000000`, `00000001`, ...); numbers past 99999999 simply get more digits. Other
 /// names (`*.corrupt` copies, `*.repair` scratch files) are never taken for segments.
-enum WALDirectory {
+public enum LogDirectory {
     /// One segment file found on disk.
-    struct Segment: Sendable, Equatable {
-        var number: Int
-        var size: Int
+    public struct Segment: Sendable, Equatable {
+        public var number: Int
+        public var size: Int
+
+        public init(number: Int, size: Int) {
+            self.number = number
+            self.size = size
+        }
     }
 
-    static let corruptSuffix = ".corrupt"
-    static let repairSuffix = ".repair"
+    public static let corruptSuffix = ".corrupt"
+    public static let repairSuffix = ".repair"
 
-    static func segmentName(_ number: Int) -> String {
+    public static func segmentName(_ number: Int) -> String {
         let digits = String(number)
         return digits.count >= 8 ? digits : String(repeating: "0", count: 8 - digits.count) + digits
     }
 
-    static func segmentPath(_ directory: String, _ number: Int) -> String {
+    public static func segmentPath(_ directory: String, _ number: Int) -> String {
         directory + "/" + segmentName(number)
     }
 
     /// The sequence number a file name stands for, or nil if it is not a segment name.
-    static func segmentNumber(_ name: String) -> Int? {
+    public static func segmentNumber(_ name: String) -> Int? {
         let u = name.utf8
         guard u.count >= 8, u.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
         return Int(name)
     }
 
     /// Names of all entries in `directory` except `.` and `..`.
-    static func entries(_ directory: String) throws -> [String] {
+    public static func entries(_ directory: String) throws -> [String] {
         guard let dir = opendir(directory) else {
-            throw WALSegmentFile.error("cannot list directory", directory, errno)
+            throw LogSegmentFile.error("cannot list directory", directory, errno)
         }
         defer { closedir(dir) }
         var names: [String] = []
@@ -53,7 +58,7 @@ enum WALDirectory {
     }
 
     /// Segments in `directory` by ascending number, with their sizes.
-    static func segments(_ directory: String) throws -> [Segment] {
+    public static func segments(_ directory: String) throws -> [Segment] {
         var out: [Segment] = []
         for name in try entries(directory) {
             guard let n = segmentNumber(name) else { continue }
@@ -61,7 +66,7 @@ enum WALDirectory {
             var st = stat()
             guard stat(path, &st) == 0 else {
                 if errno == ENOENT { continue }  // removed while listing
-                throw WALSegmentFile.error("cannot stat", path, errno)
+                throw LogSegmentFile.error("cannot stat", path, errno)
             }
             guard (st.st_mode & S_IFMT) == S_IFREG else { continue }
             out.append(Segment(number: n, size: Int(st.st_size)))
@@ -70,17 +75,17 @@ enum WALDirectory {
         return out
     }
 
-    static func exists(_ path: String) -> Bool {
+    public static func exists(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0
     }
 
     /// Creates `directory` and any missing parents (like `mkdir -p`).
-    static func create(_ directory: String) throws {
+    public static func create(_ directory: String) throws {
         var st = stat()
         if stat(directory, &st) == 0 {
             guard (st.st_mode & S_IFMT) == S_IFDIR else {
-                throw TSDBError(.io, "wal: \(directory) exists and is not a directory")
+                throw DiskIOError(.io, "\(directory) exists and is not a directory")
             }
             return
         }
@@ -88,40 +93,40 @@ enum WALDirectory {
         for part in directory.split(separator: "/", omittingEmptySubsequences: true) {
             prefix += part
             if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw WALSegmentFile.error("cannot create directory", prefix, errno)
+                throw LogSegmentFile.error("cannot create directory", prefix, errno)
             }
             prefix += "/"
         }
     }
 
     /// fsync on the directory itself, which makes created, renamed and removed entries durable.
-    static func sync(_ directory: String) throws {
-        let f = try WALSegmentFile.openForReading(directory)
+    public static func sync(_ directory: String) throws {
+        let f = try LogSegmentFile.openForReading(directory)
         defer { f.close() }
         try f.sync()
     }
 
-    static func rename(_ from: String, _ to: String) throws {
+    public static func rename(_ from: String, _ to: String) throws {
         #if canImport(Glibc)
         let rc = Glibc.rename(from, to)
         #else
         let rc = Darwin.rename(from, to)
         #endif
         guard rc == 0 else {
-            throw WALSegmentFile.error("cannot rename \(from) to", to, errno)
+            throw LogSegmentFile.error("cannot rename \(from) to", to, errno)
         }
     }
 
     /// Removes a file; one already gone is not an error.
-    static func remove(_ path: String) throws {
+    public static func remove(_ path: String) throws {
         guard unlink(path) == 0 || errno == ENOENT else {
-            throw WALSegmentFile.error("cannot remove", path, errno)
+            throw LogSegmentFile.error("cannot remove", path, errno)
         }
     }
 
     /// A name for the moved-aside copy of a damaged segment that does not overwrite an
     /// earlier one: `N.corrupt`, else `N.corrupt.1`, `N.corrupt.2`, ...
-    static func freeCorruptPath(_ directory: String, _ number: Int) -> String {
+    public static func freeCorruptPath(_ directory: String, _ number: Int) -> String {
         let base = segmentPath(directory, number) + corruptSuffix
         if !exists(base) { return base }
         var i = 1
@@ -134,7 +139,7 @@ enum WALDirectory {
     /// `N.repair` with `N` present is an unfinished copy (dropped; the next replay repairs
     /// again), and without `N` it is the finished prefix that only lacks its final name.
     /// Returns a message per file it acted on.
-    static func resolveInterruptedRepairs(_ directory: String) throws -> [String] {
+    public static func resolveInterruptedRepairs(_ directory: String) throws -> [String] {
         var messages: [String] = []
         for name in try entries(directory) where name.hasSuffix(repairSuffix) {
             let segName = String(name.dropLast(repairSuffix.count))
