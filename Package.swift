@@ -39,6 +39,9 @@ let package = Package(
             "TSDB", "EventStore",
             .product(name: "CompressNIO", package: "compress-nio"),
         ]),
+        .target(name: "Analytics", dependencies: ["EventStore", "Statistics"]),
+        // Test and benchmark helper: reads gen_events.py's workload (not shipped).
+        .target(name: "EventFixtures", dependencies: ["EventStore"]),
         .target(name: "PromQL", dependencies: ["TSDB"]),
         .target(name: "PromQLTest", dependencies: [
             "PromQL", "TSDB",
@@ -60,12 +63,13 @@ let package = Package(
         // Test helper: the child process EventStoreTests kill -9s (not shipped).
         .executableTarget(name: "EventStoreCrashChild", dependencies: ["EventStore"]),
         .executableTarget(name: "SextantBench", dependencies: [
-            "TSDB", "PromQL", "EventStore",
+            "TSDB", "PromQL", "EventStore", "Analytics", "EventFixtures",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["Fixtures"]),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB", "DiskIO"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "EventStore", "EventFixtures", "Statistics"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TSDB"]),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL", "PromQLTest", "TSDB"]),
         .testTarget(name: "WebTests", dependencies: [

@@ -51,12 +51,11 @@ public enum GeneratedEvents {
                      userSegment: o["userSegment"] as? String)
     }
 
-    private static let boolType = type(of: NSNumber(value: true) as Any)
-
     static func property(_ value: Any) -> PropertyValue {
         switch value {
         case let s as String: return .string(s)
-        case let n as NSNumber: return type(of: value) == boolType ? .bool(n.boolValue) : .number(n.doubleValue)
+        // JSON booleans are the NSNumbers of C type `c` (char), on Linux as on Darwin.
+        case let n as NSNumber: return String(cString: n.objCType) == "c" ? .bool(n.boolValue) : .number(n.doubleValue)
         case is NSNull: return .null
         default:
             let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])) ?? Data()

@@ -67,4 +67,17 @@ import Testing
         #expect(result.activeUsers == arpu.int(1))
         #expect(rounded(result.arpu ?? 0) == rounded(arpu.double(0) / Double(arpu.int(1))))
     }
+
+    @Test func experimentCountsAndZTest() throws {
+        guard let w = try ReferenceWorkload.get() else { return }
+        let result = try Experiment.run(Experiment.Request(experiment: "rec_model", conversionEvent: "recommendation_accepted"), on: w.reader)
+        let theirs = w.rows("experiment")
+        #expect(result.variants.map(\.variant) == theirs.map { .string($0.string(0)) })
+        #expect(result.variants.map(\.exposed) == theirs.map { $0.int(1) })
+        #expect(result.variants.map(\.converted) == theirs.map { $0.int(2) })
+        let z = w.object("experiment_z_test")
+        let test = try #require(result.variants.first { $0.variant == .string("test") })
+        #expect(abs((test.z ?? .nan) - ((z["z"] as? Double) ?? .nan)) < 1e-9)
+        #expect(abs((test.pValue ?? .nan) - ((z["p_value"] as? Double) ?? .nan)) < 1e-9)
+    }
 }

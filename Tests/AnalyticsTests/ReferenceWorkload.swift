@@ -2,9 +2,10 @@ import EventFixtures
 import EventStore
 import Foundation
 
-/// The generated workload (2,000 users, 30 days) and DuckDB's answers for it, built once per
-/// test run by `../shared/bench/gen_events.py` and `events_reference.py`; nil (with a note
-/// printed) when DuckDB is not installed.
+/// The generated workload (2,000 users, 30 days; `ANALYTICS_REFERENCE_USERS=20000` for the
+/// default 886k-event workload) and DuckDB's answers for it, built once per test run by
+/// `../shared/bench/gen_events.py` and `events_reference.py`; nil (with a note printed) when
+/// DuckDB is not installed.
 struct ReferenceWorkload: Sendable {
     let reader: MemoryEventReader
     /// `results` of events_reference.py's JSON.
@@ -38,7 +39,8 @@ struct ReferenceWorkload: Sendable {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let events = dir.appendingPathComponent("events.ndjson.gz").path, ref = dir.appendingPathComponent("ref.json").path
-        guard python([bench.appendingPathComponent("gen_events.py").path, events, "--users", "2000", "--days", "30"]) == 0,
+        let users = ProcessInfo.processInfo.environment["ANALYTICS_REFERENCE_USERS"] ?? "2000"
+        guard python([bench.appendingPathComponent("gen_events.py").path, events, "--users", users, "--days", "30"]) == 0,
               python([bench.appendingPathComponent("events_reference.py").path, events, "--json", ref]) == 0 else {
             throw WorkloadError(description: "gen_events.py or events_reference.py failed")
         }
