@@ -115,13 +115,11 @@ public enum Sessions {
         let filters = FilterSet(request.filters, scan)
         let gap = request.inactivitySeconds * 1000, longest = request.maxSessionSeconds * 1000
 
-        // Sessions in order of their first event; there are at most as many as events.
-        let rowCount = scan.parts.reduce(0) { $0 + $1.rows.count }
-        let startTime = StateArray<Int64>(repeating: 0, count: rowCount), lastTime = StateArray<Int64>(repeating: 0, count: rowCount)
-        let events = StateArray<Int32>(repeating: 0, count: rowCount), owner = StateArray<UInt32>(repeating: 0, count: rowCount)
-        var n = 0
+        // Sessions in order of their first event.
+        let startTime = StateArray<Int64>(repeating: 0, count: 0), lastTime = StateArray<Int64>(repeating: 0, count: 0)
+        let events = StateArray<Int32>(repeating: 0, count: 0), owner = StateArray<UInt32>(repeating: 0, count: 0)
         var byId = TermSlots()
-        let currentOfId = StateArray<Int32>(repeating: -1, count: rowCount)  // by session-id slot: its session now
+        let currentOfId = StateArray<Int32>(repeating: -1, count: 0)  // by session-id slot: its session now
         let currentOfUser = StateArray<Int32>(repeating: -1, count: scan.userCapacity)
         var unsessioned = 0
         for part in scan.parts {
@@ -132,31 +130,35 @@ public enum Sessions {
                 var s: Int
                 if id != 0 {
                     let slot = byId.slot(id)
+                    if slot == currentOfId.count { currentOfId.append(-1) }
                     s = Int(currentOfId[slot])
                     if s < 0 || t - startTime[s] > longest {
-                        s = n
+                        s = startTime.count
                         currentOfId[slot] = Int32(s)
                     }
                 } else if u != 0 {
                     s = Int(currentOfUser[Int(u)])
                     if s < 0 || t - lastTime[s] > gap || t - startTime[s] > longest {
-                        s = n
+                        s = startTime.count
                         currentOfUser[Int(u)] = Int32(s)
                     }
                 } else {
                     unsessioned += 1
                     continue
                 }
-                if s == n {
-                    startTime[s] = t
-                    owner[s] = u
-                    n += 1
+                if s == startTime.count {
+                    startTime.append(t)
+                    lastTime.append(t)
+                    events.append(1)
+                    owner.append(u)
+                } else {
+                    lastTime[s] = t
+                    events[s] += 1
                 }
-                lastTime[s] = t
-                events[s] += 1
             }
         }
 
+        let n = startTime.count
         // Sessions are in start order, so each bucket's sessions are one run: sort each run in
         // place, and the whole array then sorts as a merge of runs.
         var durations = (0..<n).map { lastTime[$0] - startTime[$0] }

@@ -93,7 +93,7 @@ public enum Trends {
         guard let field = request.breakdown.map({ ResolvedField($0, scan) }) else {
             var map = SlotMap(limit: 1)
             let tally = try count(request, scan, buckets, filters, nil, &map)
-            return Result(interval: request.interval, series: [series(tally, 0, nil, buckets)], warnings: [])
+            return Result(interval: request.interval, series: [series(tally, 0, nil, buckets.labels)], warnings: [])
         }
         // One pass with slots given as values appear; only when there are more values than the
         // limit, a first pass ranks them and a second counts the kept ones.
@@ -108,11 +108,12 @@ public enum Trends {
             order = Array(0..<map.count)
             warnings.append(warning)
         }
-        return Result(interval: request.interval, series: order.map { series(tally, $0, map.value($0, scan), buckets) }, warnings: warnings)
+        let labels = buckets.labels
+        return Result(interval: request.interval, series: order.map { series(tally, $0, map.value($0, scan), labels) }, warnings: warnings)
     }
 
-    static func series(_ tally: Tally, _ slot: Int, _ value: ScalarValue?, _ buckets: TimeBuckets) -> Series {
-        Series(breakdown: value, points: (0..<buckets.count).map { b in Point(buckets.label(b), tally.value(slot: slot, bucket: b)) },
+    static func series(_ tally: Tally, _ slot: Int, _ value: ScalarValue?, _ labels: [String]) -> Series {
+        Series(breakdown: value, points: labels.indices.map { b in Point(labels[b], tally.value(slot: slot, bucket: b)) },
                total: tally.total(slot: slot))
     }
 

@@ -14,7 +14,7 @@ struct FunnelMachine {
     let mode: Funnel.Mode
     let k: Int
     let window: Int64
-    let scanData: EventScan
+    let source: EventScan
     let filters: FilterSet
     let stepFilters: [FilterSet]
     let breakdown: ResolvedField?
@@ -41,7 +41,7 @@ struct FunnelMachine {
         mode = request.mode
         k = request.steps.count
         window = request.windowSeconds * 1000
-        scanData = scan
+        source = scan
         filters = FilterSet(request.filters, scan)
         stepFilters = request.steps.map { FilterSet($0.filters, scan) }
         breakdown = request.breakdown.map { ResolvedField($0, scan) }
@@ -62,11 +62,12 @@ struct FunnelMachine {
     }
 
     mutating func scan() {
-        for part in scanData.parts {
+        for part in source.parts {
             guard let rows = filters.rows(part) else { continue }
             let stepBound = stepFilters.map { $0.bind(part.block) }
             let ts = part.block.timestamps(), users = part.block.users(), actions = part.block.terms(.action)
-            let touch = breakdown.map { $0.column(part.block) }
+            // The breakdown field's column; nil when the block lacks it (every value null).
+            let touch = breakdown?.column(part.block)
             for i in rows {
                 let u = Int(users[i])
                 if u == 0 { continue }
@@ -78,9 +79,10 @@ struct FunnelMachine {
                 while m != 0 {
                     let s = m.trailingZeroBitCount
                     m &= m - 1
-                    if let f = stepBound[s] { if !f.matchesAll && !f.matches(i) { mask &= ~(1 << UInt32(s)) } } else { mask &= ~(1 << UInt32(s)) }
+                    let passes = stepBound[s].map { $0.matchesAll || $0.matches(i) } ?? false
+                    if !passes { mask &= ~(1 << UInt32(s)) }
                 }
-                if let touch, firstTouch[u] < 0, mask & (mode == .anyOrder ? ~0 : 1) != 0 {
+                if breakdown != nil, firstTouch[u] < 0, mask & (mode == .anyOrder ? ~0 : 1) != 0 {
                     firstTouch[u] = Int32(touchSlots.slot(touch?[i] ?? 0))
                 }
                 if mode == .anyOrder {

@@ -5,13 +5,28 @@
 /// struct pays a runtime call per write in loops the optimiser cannot prove simple); every
 /// access is still bounds-checked. Not thread-safe: one analysis owns it.
 final class StateArray<Element: BitwiseCopyable> {
-    let count: Int
-    private let base: UnsafeMutablePointer<Element>
+    private(set) var count: Int
+    private var capacity: Int
+    private var base: UnsafeMutablePointer<Element>
 
     init(repeating value: Element, count: Int) {
         self.count = count
-        base = .allocate(capacity: max(count, 1))
+        capacity = max(count, 1)
+        base = .allocate(capacity: capacity)
         base.initialize(repeating: value, count: count)
+    }
+
+    /// Adds an element at the end, doubling the storage when full.
+    func append(_ value: Element) {
+        if count == capacity {
+            capacity *= 2
+            let grown = UnsafeMutablePointer<Element>.allocate(capacity: capacity)
+            grown.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = grown
+        }
+        (base + count).initialize(to: value)
+        count += 1
     }
 
     deinit { base.deallocate() }
