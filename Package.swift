@@ -48,7 +48,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Web", dependencies: [
-            "TSDB", "Ingest", "PromQL",
+            "TSDB", "Ingest", "PromQL", "EventStore",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -63,18 +63,19 @@ let package = Package(
         // Test helper: the child process EventStoreTests kill -9s (not shipped).
         .executableTarget(name: "EventStoreCrashChild", dependencies: ["EventStore"]),
         .executableTarget(name: "SextantBench", dependencies: [
-            "TSDB", "PromQL", "EventStore", "Analytics", "EventFixtures",
+            "TSDB", "PromQL", "EventStore", "Statistics", "Ingest", "Analytics", "EventFixtures",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["Fixtures"]),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB", "DiskIO"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore"]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "EventStore", "EventFixtures", "Statistics"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "TSDB"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "TSDB", "EventStore"]),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL", "PromQLTest", "TSDB"]),
         .testTarget(name: "WebTests", dependencies: [
-            "Web",
+            "Web", "EventStore",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
     ]
 )

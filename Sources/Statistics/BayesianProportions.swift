@@ -28,11 +28,12 @@ public struct BayesianVariant: Sendable, Equatable {
 ///
 /// Returns an empty array for input that does not describe k ≥ 2 variants: arrays of
 /// different lengths or fewer than 2, a negative count, successes > trials, a prior
-/// parameter that is not finite and > 0, or `credibleMass` outside (0, 1).
+/// parameter that is not finite and > 0, `credibleMass` outside (0, 1), or more than 64
+/// variants (the cost grows as k²).
 /// Cost: O(k² · evaluations), a few thousand incomplete-beta evaluations per variant.
 public func bayesianProportions(successes: [Int], trials: [Int], priorAlpha: Double = 1, priorBeta: Double = 1,
                                 credibleMass: Double = 0.95) -> [BayesianVariant] {
-    guard successes.count == trials.count, successes.count >= 2,
+    guard successes.count == trials.count, successes.count >= 2, successes.count <= 64,
           priorAlpha.isFinite, priorAlpha > 0, priorBeta.isFinite, priorBeta > 0,
           credibleMass > 0, credibleMass < 1 else { return [] }
     var posteriors: [BetaDistribution] = []

@@ -119,8 +119,10 @@ enum SpecialFunctions {
         if x == 0 { return 0 }
         if a >= 10 {
             // a log(x/a) + a − x − log Γ(a) = a·(log1p(t) − t) + ½ log(a / 2π) − δ(a), t = (x−a)/a.
+            // Far from x = a, 1 + t = x/a would lose digits; take the logarithm of x/a itself.
             let t = (x - a) / a
-            return .exp(a * logOnePlusMinus(t) + 0.5 * .log(a) - logSqrtTwoPi - stirlingRemainder(a))
+            let core = abs(t) <= 0.25 ? a * logOnePlusMinus(t) : a * .log(x / a) + (a - x)
+            return .exp(core + 0.5 * .log(a) - logSqrtTwoPi - stirlingRemainder(a))
         }
         return .exp(a * .log(x) - x - logGamma(a))
     }

@@ -1,3 +1,4 @@
+import EventStore
 import Hummingbird
 import Ingest
 import Logging
@@ -8,11 +9,13 @@ import ServiceLifecycle
 import TSDB
 
 /// Builds the whole server: storage, routes, background services. `sextant serve` runs what this
-/// returns; tests call it directly.
-public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(label: "sextant")) async throws -> some ApplicationProtocol {
+/// returns; tests call it directly. Usage events go to the event store in `<data>/events`,
+/// unless a test passes its own `eventWriter`.
+public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(label: "sextant"),
+                             eventWriter: (any EventWriter)? = nil) async throws -> some ApplicationProtocol {
     let registry = SelfMetrics.registry
     let db = try DB(directory: config.dataDirectory, options: config.db, logger: logger)
-    let router = Router()
+    let router = Router(context: SextantRequestContext.self)
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(LogRequestsMiddleware(.debug))
     AdminRoutes(db: db, registry: registry).register(on: router)
@@ -22,12 +25,27 @@ public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(lab
     QueryRoutes(db: db, options: config.query, maxConcurrency: config.maxConcurrentQueries).register(on: router)
     let write = RemoteWriteHandler(db: db, metadata: metadata, limits: config.limits, logger: logger)
     router.post("/api/v1/write") { req, ctx in try await write.handle(req, context: ctx) }
-    let service = TSDBService(db: db, maintenanceInterval: config.maintenanceInterval,
-                              syncInterval: config.walSyncInterval, logger: logger)
+    var storeOptions = EventStoreOptions()
+    storeOptions.logger = logger
+    let events = try EventStore(directory: config.dataDirectory + "/events", options: storeOptions)
+    let sink = EventSink(writer: eventWriter ?? events, config: config.analytics)
+    EventRoutes(sink: sink).register(on: router)
+    PostHogRoutes(sink: sink).register(on: router)
+    UserDataRoutes(store: events, privacy: sink.privacy).register(on: router)
+    OTLPHandler(db: db, limits: config.limits, lookbackDelta: config.query.lookbackDelta, logger: logger).register(on: router)
+    InfluxHandler(db: db, limits: config.limits, logger: logger).register(on: router)
+    let tsdbUpkeep = StoreUpkeepService(name: "TSDB", syncInterval: config.walSyncInterval,
+                                        maintenanceInterval: config.maintenanceInterval,
+                                        sync: { try db.syncWAL() }, maintain: { try db.maintain() },
+                                        close: { try db.close() }, logger: logger)
+    let eventUpkeep = StoreUpkeepService(name: "event store", syncInterval: config.walSyncInterval,
+                                         maintenanceInterval: config.maintenanceInterval,
+                                         sync: { try events.syncWAL() }, maintain: { _ = try events.maintain() },
+                                         close: { try events.close() }, logger: logger)
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Sextant"),
-        services: [service],
+        services: [tsdbUpkeep, eventUpkeep],
         logger: logger
     )
 }

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import Ingest
 import Logging
 import TSDB
@@ -118,6 +119,9 @@ func collectBody(_ request: Request, limit: Int) async throws -> ByteBuffer {
     do {
         return try await request.body.collect(upTo: limit)
     } catch let e as HTTPError where e.status == .contentTooLarge {
+        throw APIError(.tooLarge, "request body is larger than the limit of \(limit) bytes")
+    } catch is NIOTooManyBytesError {
+        // What collecting a streamed body throws past the limit.
         throw APIError(.tooLarge, "request body is larger than the limit of \(limit) bytes")
     }
 }

@@ -15,6 +15,8 @@ public struct ServerConfig: Sendable {
     public var query = EngineOptions()
     /// Most queries evaluated at once (Prometheus's `--query.max-concurrency`); others wait.
     public var maxConcurrentQueries = 20
+    /// Usage-event ingestion: limits, privacy rules, PostHog API keys.
+    public var analytics = AnalyticsConfig()
     /// How often the head is checked for cutting, blocks compacted and retention applied.
     public var maintenanceInterval: Duration = .seconds(30)
     /// How often the WAL is fsynced (acknowledged writes already survive a process crash).
