@@ -79,13 +79,40 @@ extension Experiment {
             variants.append(v)
         }
         let control = controlSlot.map { names[$0] }
-        let (verdict, reason) = decide(request, variants, control)
+        let ratio = sampleRatio(request, variants)
+        let (verdict, reason) = decide(request, variants, control, ratio)
         return Result(experiment: request.experiment, variants: variants, control: control, usersInSeveralVariants: several,
-                      verdict: verdict, reason: reason)
+                      sampleRatio: ratio, verdict: verdict, reason: reason)
+    }
+
+    /// Chi-square goodness of fit of the exposed counts to the expected split: over the variants
+    /// seen and those of `expected_split`; a variant seen but missing from the split is expected
+    /// to have no users, so any user in it is a mismatch (p = 0).
+    static func sampleRatio(_ request: Request, _ variants: [Variant]) -> SampleRatio? {
+        var observed = variants.map { ($0.variant.description, Double($0.exposed)) }
+        if let split = request.expectedSplit {
+            for name in split.keys.sorted() where !observed.contains(where: { $0.0 == name }) { observed.append((name, 0)) }
+        }
+        let total = observed.reduce(0) { $0 + $1.1 }
+        guard observed.count >= 2, total > 0,
+              let distribution = try? ChiSquaredDistribution(degreesOfFreedom: Double(observed.count - 1)) else { return nil }
+        let weights = observed.map { name, _ in request.expectedSplit.map { $0[name] ?? 0 } ?? 1 }
+        let weightSum = weights.reduce(0, +)
+        var chiSquare: Double? = 0
+        for ((_, count), weight) in zip(observed, weights) {
+            let expected = total * weight / weightSum
+            if expected == 0 {
+                if count > 0 { chiSquare = nil }
+            } else {
+                chiSquare? += (count - expected) * (count - expected) / expected
+            }
+        }
+        let p = chiSquare.map(distribution.sf) ?? 0
+        return SampleRatio(chiSquare: chiSquare, degreesOfFreedom: observed.count - 1, pValue: p, mismatch: p < request.srmAlpha)
     }
 
     /// The verdict and its reason, in the order of the checks documented on `Verdict`.
-    static func decide(_ request: Request, _ variants: [Variant], _ control: ScalarValue?) -> (Verdict, String) {
+    static func decide(_ request: Request, _ variants: [Variant], _ control: ScalarValue?, _ ratio: SampleRatio?) -> (Verdict, String) {
         guard variants.count >= 2, let control else {
             return (.notEnoughData, "a comparison needs at least two variants; \(variants.count) seen")
         }
@@ -96,6 +123,9 @@ extension Experiment {
             if v.converted < minOutcomes || v.exposed - v.converted < minOutcomes {
                 return (.notEnoughData, "variant \(v.variant) has \(v.converted) conversions of \(v.exposed); a verdict needs at least \(minOutcomes) conversions and \(minOutcomes) non-conversions per variant")
             }
+        }
+        if let ratio, ratio.mismatch {
+            return (.sampleRatioMismatch, "the exposed users split as \(variants.map { "\($0.variant) \($0.exposed)" }.joined(separator: ", ")), not as expected (chi-square \(ratio.chiSquare.map { String(format: "%.2f", $0) } ?? "undefined"), p = \(String(format: "%.3g", ratio.pValue))): check how users are assigned before reading the results")
         }
         let differing = variants.filter { $0.variant != control && ($0.pValue ?? 1) < request.alpha }
         guard let best = differing.max(by: { ($0.pValue ?? 1) > ($1.pValue ?? 1) }) else {

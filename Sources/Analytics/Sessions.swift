@@ -1,4 +1,5 @@
 import EventStore
+import Statistics
 
 /// Sessions: how long they last, how many events they hold, how many each user has, by the
 /// interval in which they start.
@@ -62,12 +63,14 @@ public enum Sessions {
             self.p90 = p90
         }
 
-        /// Of values in ascending order, divided by `scale`; nil when there are none.
+        /// Of `values` (ascending, which makes the quantiles' sort a single pass), divided by
+        /// `scale`; nil when there are none. Quantiles as numpy's default (Statistics.quantiles).
         init?<T: BinaryInteger>(sorted values: ArraySlice<T>, scale: Double = 1) {
-            guard !values.isEmpty else { return nil }
-            mean = Double(values.reduce(0) { $0 + Int64($1) }) / Double(values.count) / scale
-            median = (Quantiles.sortedQuantile(values, 0.5) ?? 0) / scale
-            p90 = (Quantiles.sortedQuantile(values, 0.9) ?? 0) / scale
+            let doubles = values.map { Double($0) / scale }
+            guard let q = try? quantiles(doubles, [0.5, 0.9]) else { return nil }
+            mean = doubles.reduce(0, +) / Double(doubles.count)
+            median = q[0]
+            p90 = q[1]
         }
     }
 

@@ -71,6 +71,27 @@ import Testing
         #expect(r.usersInSeveralVariants == 1)
     }
 
+    @Test func sampleRatioMismatch() throws {
+        let even = try Experiment.run(Experiment.Request(experiment: "exp", conversionEvent: "buy"),
+                                      on: events([("control", 200, 40), ("test", 200, 60)]).reader)
+        #expect(even.sampleRatio == Experiment.SampleRatio(chiSquare: 0, degreesOfFreedom: 1, pValue: 1, mismatch: false))
+        let skewed = events([("control", 300, 60), ("test", 200, 60)])
+        let r = try Experiment.run(Experiment.Request(experiment: "exp", conversionEvent: "buy"), on: skewed.reader)
+        // chi-square (300 - 250)^2 / 250 * 2 = 20 on 1 degree of freedom: p = erfc(sqrt(10))
+        #expect(r.sampleRatio?.chiSquare == 20)
+        #expect(abs((r.sampleRatio?.pValue ?? 0) / erfc(10.0.squareRoot()) - 1) < 1e-10)
+        #expect(r.verdict == .sampleRatioMismatch)
+        let planned = try Experiment.run(Experiment.Request(experiment: "exp", conversionEvent: "buy", expectedSplit: ["control": 3, "test": 2]),
+                                         on: skewed.reader)
+        #expect(planned.sampleRatio?.mismatch == false)
+        #expect(planned.verdict != .sampleRatioMismatch)
+        let stray = try Experiment.run(Experiment.Request(experiment: "exp", conversionEvent: "buy", expectedSplit: ["control": 1, "other": 1]),
+                                       on: skewed.reader)
+        #expect(stray.sampleRatio?.chiSquare == nil)
+        #expect(stray.sampleRatio?.degreesOfFreedom == 2)
+        #expect(stray.sampleRatio?.mismatch == true)
+    }
+
     @Test func badRequests() throws {
         let reader = events([("control", 1, 0)]).reader
         let alpha = #expect(throws: AnalyticsError.self) {

@@ -1,4 +1,5 @@
 import EventStore
+import Statistics
 
 /// How many users go through ordered steps within a conversion window, step by step.
 public enum Funnel {
@@ -148,7 +149,7 @@ public enum Funnel {
                 if slot != slots { times[slot][step].append(t) }
             }
         }
-        let steps = stepResults(request.steps, users[slots], &times[slots])
+        let steps = stepResults(request.steps, users[slots], times[slots])
         var warnings: [String] = []
         var breakdowns: [BreakdownResult]?
         if let breakdown = request.breakdown {
@@ -158,13 +159,13 @@ public enum Funnel {
                 warnings.append("breakdown \(breakdown) has \(order.count) values; showing the \(request.breakdownLimit) with the most users at step 1 (raise breakdown_limit, at most \(SlotMap.maxLimit))")
             }
             breakdowns = order.prefix(request.breakdownLimit).map { s, value in
-                BreakdownResult(breakdown: value, steps: stepResults(request.steps, users[s], &times[s]))
+                BreakdownResult(breakdown: value, steps: stepResults(request.steps, users[s], times[s]))
             }
         }
         return Result(mode: request.mode, steps: steps, breakdowns: breakdowns, warnings: warnings)
     }
 
-    static func stepResults(_ steps: [Step], _ users: [Int], _ times: inout [[Int64]]) -> [StepResult] {
+    static func stepResults(_ steps: [Step], _ users: [Int], _ times: [[Int64]]) -> [StepResult] {
         steps.indices.map { i in
             let previous = i == 0 ? users[0] : users[i - 1]
             return StepResult(
@@ -172,7 +173,7 @@ public enum Funnel {
                 conversionFromPrevious: previous == 0 ? 0 : Double(users[i]) / Double(previous),
                 conversionFromFirst: users[0] == 0 ? 0 : Double(users[i]) / Double(users[0]),
                 dropOff: previous - users[i],
-                medianSecondsToConvert: i == 0 ? nil : Quantiles.median(&times[i]).map { $0 / 1000 })
+                medianSecondsToConvert: i == 0 ? nil : try? median(times[i].map { Double($0) / 1000 }))
         }
     }
 }
