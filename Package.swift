@@ -43,6 +43,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        .target(name: "Analytics", dependencies: ["EventStore", "Statistics"]),
+        // Test and benchmark helper: reads gen_events.py's workload (not shipped).
+        .target(name: "EventFixtures", dependencies: ["EventStore"]),
         .target(name: "PromQL", dependencies: ["TSDB"]),
         .target(name: "PromQLTest", dependencies: [
             "PromQL", "TSDB",
@@ -64,7 +67,7 @@ let package = Package(
         // Test helper: the child process EventStoreTests kill -9s (not shipped).
         .executableTarget(name: "EventStoreCrashChild", dependencies: ["EventStore"]),
         .executableTarget(name: "SextantBench", dependencies: [
-            "TSDB", "PromQL", "EventStore", "Statistics", "Ingest",
+            "TSDB", "PromQL", "EventStore", "Statistics", "Ingest", "Analytics", "EventFixtures",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The library apps link to report to Sextant; it depends on none of the server's modules.
@@ -93,6 +96,7 @@ let package = Package(
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["Fixtures"]),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB", "DiskIO"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "EventStore", "EventFixtures", "Statistics"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TSDB", "EventStore"], resources: [.copy("Host/Fixtures")]),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL", "PromQLTest", "TSDB"]),
         .testTarget(name: "SextantClientTests", dependencies: [
