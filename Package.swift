@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.20.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
     ],
     targets: [
         .target(name: "Statistics", dependencies: [
@@ -46,13 +47,17 @@ let package = Package(
         .target(name: "Analytics", dependencies: ["EventStore", "Statistics"]),
         // Test and benchmark helper: reads gen_events.py's workload (not shipped).
         .target(name: "EventFixtures", dependencies: ["EventStore"]),
+        // Relational state (saved cohorts; later dashboards, rules, silences, tokens) in SQLite.
+        .target(name: "AppState", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .target(name: "PromQL", dependencies: ["TSDB"]),
         .target(name: "PromQLTest", dependencies: [
             "PromQL", "TSDB",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Web", dependencies: [
-            "TSDB", "Ingest", "PromQL", "EventStore",
+            "TSDB", "Ingest", "PromQL", "EventStore", "Analytics", "AppState",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -108,8 +113,9 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "CompressNIO", package: "compress-nio"),
         ]),
+        .testTarget(name: "AppStateTests", dependencies: ["AppState"]),
         .testTarget(name: "WebTests", dependencies: [
-            "Web", "EventStore",
+            "Web", "EventStore", "Analytics", "AppState",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
