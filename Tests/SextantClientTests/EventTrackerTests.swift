@@ -12,7 +12,9 @@ import Testing
                                  consentDate: Date(timeIntervalSince1970: 1_767_225_600), consentVersion: "2026-01")
     static let device = DeviceInfo(platform: "ios", appVersion: "3.2.1", osVersion: "17.4")
 
-    func configuration(_ url: String, _ directory: String, batchSize: Int = 100) -> EventTrackerConfiguration {
+    /// `live`: a server answers at `url`. Against a live server requests get a timeout that a
+    /// loaded machine (tests run in parallel on 2 cores) cannot hit by accident.
+    func configuration(_ url: String, _ directory: String, batchSize: Int = 100, live: Bool = true) -> EventTrackerConfiguration {
         var configuration = EventTrackerConfiguration(serverURL: url, queueDirectory: directory, device: Self.device,
                                                       consent: Self.granted)
         configuration.batchSize = batchSize
@@ -20,7 +22,7 @@ import Testing
                                           maxDelay: .milliseconds(100), jitter: 0)
         // AsyncHTTPClient keeps retrying a refused connection until the request's deadline, so
         // against a dead port an attempt lasts this long.
-        configuration.requestTimeout = .milliseconds(300)
+        configuration.requestTimeout = live ? .seconds(20) : .milliseconds(300)
         configuration.shutdownTimeout = .milliseconds(600)
         return configuration
     }
@@ -172,7 +174,7 @@ import Testing
         let directory = temporaryQueueDirectory()
         let down = try await deadServerURL()
         do {
-            let tracker = try EventTracker(configuration: configuration(down, directory, batchSize: 3), clock: RecordingClock())
+            let tracker = try EventTracker(configuration: configuration(down, directory, batchSize: 3, live: false), clock: RecordingClock())
             for i in 0..<7 { await tracker.track(action: "e\(i)", category: "usage") }
             #expect(await tracker.flush() == false)
             #expect(await tracker.queuedBatches == 3)
@@ -223,7 +225,7 @@ import Testing
 
     @Test func shutdownWhileTheServerIsDownLeavesEverythingOnDisk() async throws {
         let directory = temporaryQueueDirectory()
-        var offline = configuration(try await deadServerURL(), directory, batchSize: 2)
+        var offline = configuration(try await deadServerURL(), directory, batchSize: 2, live: false)
         offline.flushInterval = .seconds(3600)
         let tracker = try EventTracker(configuration: offline)
         let group = ServiceGroup(services: [tracker], logger: Logger(label: "test"))
@@ -250,7 +252,7 @@ import Testing
     @Test func theBatchCountCapDropsTheOldestAndCountsThem() async throws {
         let directory = temporaryQueueDirectory()
         let metrics = TestMetrics()
-        var capped = configuration(try await deadServerURL(), directory, batchSize: 1)
+        var capped = configuration(try await deadServerURL(), directory, batchSize: 1, live: false)
         capped.maxQueueBatches = 2
         let tracker = try EventTracker(configuration: capped, metricsFactory: metrics, clock: RecordingClock())
         for i in 0..<5 { await tracker.track(action: "e\(i)", category: "usage") }
@@ -268,7 +270,7 @@ import Testing
 
     @Test func shrunkCapsApplyWhenTheQueueOpens() async throws {
         let directory = temporaryQueueDirectory()
-        let offline = configuration(try await deadServerURL(), directory, batchSize: 1)
+        let offline = configuration(try await deadServerURL(), directory, batchSize: 1, live: false)
         let first = try EventTracker(configuration: offline, clock: RecordingClock())
         for i in 0..<4 { await first.track(action: "e\(i)", category: "usage") }
         #expect(await first.queuedBatches == 4)
@@ -297,7 +299,7 @@ import Testing
     @Test func theByteCapDropsTheOldestAndCountsThem() async throws {
         let directory = temporaryQueueDirectory()
         let metrics = TestMetrics()
-        var capped = configuration(try await deadServerURL(), directory, batchSize: 1)
+        var capped = configuration(try await deadServerURL(), directory, batchSize: 1, live: false)
         capped.maxEventBytes = 1024
         capped.maxBatchBytes = 1024
         capped.maxQueueBytes = 1024
@@ -312,7 +314,7 @@ import Testing
 
     @Test func eventsBreakingALimitAreDroppedAndCounted() async throws {
         let metrics = TestMetrics()
-        var small = configuration(try await deadServerURL(), temporaryQueueDirectory())
+        var small = configuration(try await deadServerURL(), temporaryQueueDirectory(), live: false)
         small.maxEventBytes = 1024
         small.maxBatchBytes = 1024
         let tracker = try EventTracker(configuration: small, metricsFactory: metrics, clock: RecordingClock())
@@ -355,10 +357,10 @@ import Testing
         var bad = configuration("ftp://example", temporaryQueueDirectory())
         #expect(throws: SextantClientError.self) { try EventTracker(configuration: bad) }
         for size in [0, 5001] {
-            bad = configuration("http://127.0.0.1:1", temporaryQueueDirectory(), batchSize: size)
+            bad = configuration("http://127.0.0.1:1", temporaryQueueDirectory(), batchSize: size, live: false)
             #expect(throws: SextantClientError.self) { try EventTracker(configuration: bad) }
         }
-        bad = configuration("http://127.0.0.1:1", temporaryQueueDirectory())
+        bad = configuration("http://127.0.0.1:1", temporaryQueueDirectory(), live: false)
         bad.maxQueueBytes = bad.maxBatchBytes - 1
         #expect(throws: SextantClientError.self) { try EventTracker(configuration: bad) }
     }
