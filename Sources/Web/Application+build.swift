@@ -23,8 +23,7 @@ public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(lab
     let metadata = MetadataStore()
     ReadRoutes(db: db).register(on: router)
     StatusRoutes(db: db, metadata: metadata).register(on: router)
-    let evaluation = EvaluationQueue(maxConcurrency: config.maxConcurrentQueries)
-    QueryRoutes(db: db, options: config.query, evaluation: evaluation).register(on: router)
+    QueryRoutes(db: db, options: config.query, maxConcurrency: config.maxConcurrentQueries).register(on: router)
     let write = RemoteWriteHandler(db: db, metadata: metadata, limits: config.limits, logger: logger)
     router.post("/api/v1/write") { req, ctx in try await write.handle(req, context: ctx) }
     var storeOptions = EventStoreOptions()
@@ -34,10 +33,11 @@ public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(lab
     EventRoutes(sink: sink).register(on: router)
     PostHogRoutes(sink: sink).register(on: router)
     UserDataRoutes(store: events, privacy: sink.privacy).register(on: router)
-    let analyses = AnalyticsRoutes(reader: events, evaluation: evaluation, timeout: config.query.timeout)
-    analyses.register(on: router)
     let state = try AppState(path: config.dataDirectory + "/" + AppState.fileName)
-    CohortRoutes(state: state, analyses: analyses).register(on: router)
+    let analyses = AnalyticsRoutes(reader: events, state: state, evaluation: EvaluationQueue(maxConcurrency: config.maxConcurrentQueries),
+                                   timeout: config.query.timeout)
+    analyses.register(on: router)
+    CohortRoutes(analyses: analyses).register(on: router)
     OTLPHandler(db: db, limits: config.limits, lookbackDelta: config.query.lookbackDelta, logger: logger).register(on: router)
     InfluxHandler(db: db, limits: config.limits, logger: logger).register(on: router)
     let tsdbUpkeep = StoreUpkeepService(name: "TSDB", syncInterval: config.walSyncInterval,

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Hummingbird
 import PromQL
@@ -7,8 +8,18 @@ import TSDB
 struct QueryRoutes: Sendable {
     let db: DB
     let options: EngineOptions
-    /// Evaluation runs there, off the cooperative pool, a bounded number at once.
-    let evaluation: EvaluationQueue
+    let gate: QueryGate
+
+    init(db: DB, options: EngineOptions, maxConcurrency: Int) {
+        self.db = db
+        self.options = options
+        gate = QueryGate(limit: maxConcurrency)
+    }
+
+    /// Evaluation runs here, not on the cooperative pool, so that long queries (two would fill a
+    /// 2-core machine's pool) never starve request handling and ingestion. The gate bounds how
+    /// many threads it uses.
+    static let evaluationQueue = DispatchQueue(label: "sextant.query", attributes: .concurrent)
 
     /// Prometheus refuses range queries that would return more points per series than this.
     static let maxPointsPerSeries: Int64 = 11_000
@@ -98,15 +109,22 @@ struct QueryRoutes: Sendable {
         return min(.milliseconds(ms), options.timeout)
     }
 
-    /// Runs a query on the evaluation queue with what is left of its timeout once it has a
-    /// slot (the engine enforces that deadline itself), mapping its errors onto Prometheus's types.
+    /// Waits for a slot at the gate, then runs a query on the evaluation queue with what is left
+    /// of its timeout, mapping its errors onto Prometheus's types.
     func run(timeout: Duration, _ body: @escaping @Sendable (Engine) throws -> QueryResult) async throws -> QueryResult {
-        let options = self.options
+        let queued = ContinuousClock.now
+        guard await gate.enter(timeout: timeout) else {
+            throw APIError(.timeout, "query timed out in query queue")
+        }
+        defer { gate.leave() }
+        var options = self.options
+        options.timeout = timeout - (ContinuousClock.now - queued)
+        let engine = Engine(options: options)
         do {
-            return try await evaluation.run(timeout: timeout, abandonAtTimeout: false) { remaining in
-                var options = options
-                options.timeout = remaining
-                return try body(Engine(options: options))
+            return try await withCheckedThrowingContinuation { continuation in
+                QueryRoutes.evaluationQueue.async {
+                    continuation.resume(with: Result { try body(engine) })
+                }
             }
         } catch let e as PromQLError {
             switch e.kind {

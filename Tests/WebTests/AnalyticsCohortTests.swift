@@ -51,6 +51,34 @@ import Testing
         }
     }
 
+    /// A saved cohort as a filter: the analysis sees only its members' events.
+    @Test func savedCohortNarrowsAnyAnalysis() async throws {
+        try await AnalyticsFixture.app().test(.router) { client in
+            let (_, saved) = try await client.postJSON("/api/analytics/cohorts", AnalyticsCohortTests.payers)
+            let id = try #require(number(saved["id"]).map { Int($0) })
+            // u1 (9 events) and u3 (5); not u2 nor the event without a user.
+            let (status, count) = try await client.postJSON("/api/analytics/trends", #"{"measure": "count", "interval": "month", "cohort": \#(id)}"#)
+            #expect(status == .ok, "\(count)")
+            #expect(objects(count["series"]).map { number($0["total"]) } == [14])
+            let (_, users) = try await client.postJSON("/api/analytics/trends", #"{"measure": "unique_users", "interval": "month", "cohort": \#(id)}"#)
+            #expect(objects(users["series"]).map { number($0["total"]) } == [2])
+            let (_, funnel) = try await client.postJSON("/api/analytics/funnel", """
+                {"steps": [{"action": "signup"}, {"action": "onboarding_completed"}, {"action": "workout_completed"}],
+                 "window": "7d", "cohort": \(id)}
+                """)
+            #expect(objects(funnel["steps"]).map { number($0["users"]) } == [2, 2, 1])
+            let (_, revenue) = try await client.postJSON("/api/analytics/revenue", #"{"cohort": \#(id)}"#)
+            #expect(number(revenue["activeUsers"]) == 2)
+
+            for (body, expected) in [(#"{"cohort": 999}"#, "cohort: "), (#"{"cohort": "payers"}"#, "cohort: expected the id"),
+                                     (#"{"cohort": 0}"#, "cohort: expected the id")] {
+                let (bad, answer) = try await client.postJSON("/api/analytics/trends", body)
+                #expect(bad == .badRequest)
+                #expect((answer["error"] as? String ?? "").hasPrefix(expected), "\(answer)")
+            }
+        }
+    }
+
     @Test(arguments: [
         (#"{"definition": {"action": "x"}}"#, "name: required"),
         (#"{"name": "x"}"#, "definition: required"),

@@ -1,6 +1,5 @@
 import Foundation
 import Ingest
-import Synchronization
 import Testing
 
 /// Kills the real server with SIGKILL while two writers post native event batches, restarts
@@ -24,7 +23,7 @@ import Testing
         let port = ServerProcess.freePort()
         let server = try ServerProcess(data: dir, port: port)
         try await server.waitReady()
-        let acked = Mutex<Set<Int>>([])
+        let acked = AckedRequests()
         await withTaskGroup(of: Void.self) { group in
             for writer in 0..<2 {
                 group.addTask {
@@ -33,20 +32,20 @@ import Testing
                     while n < 2000 {
                         guard let (status, _) = try? await AnalyticsE2E.post(server, events: AnalyticsCrashTests.batch(n), batchID: "crash-\(n)"),
                               status == 200 else { return }
-                        acked.withLock { _ = $0.insert(n) }
+                        acked.map.withLock { $0[n] = AnalyticsCrashTests.eventsPerBatch }
                         n += 2
                     }
                 }
             }
             group.addTask {
                 let deadline = ContinuousClock.now + .seconds(60)
-                while acked.withLock({ $0.count }) < 40 && ContinuousClock.now < deadline {
+                while acked.map.withLock({ $0.count }) < 40 && ContinuousClock.now < deadline {
                     try? await Task.sleep(for: .milliseconds(20))
                 }
                 server.kill9()
             }
         }
-        let ackedNow = acked.withLock { $0 }
+        let ackedNow = Set(acked.map.withLock { $0 }.keys)
         #expect(ackedNow.count >= 20, "the writers should have been answered many times before the kill")
 
         let restarted = try ServerProcess(data: dir, port: port)

@@ -87,7 +87,7 @@ import Testing
             #expect(status == .ok)
             let models = objects(body["models"])
             #expect(models.map { $0["modelVersion"] as? String } == ["rec-v1", "rec-v2"])
-            #expect(models.map { ["shown", "accepted", "modified", "rejected"].map { k in number($0[k]) } } == [[1, 1, 0, 0], [1, 1, 0, 1]])
+            #expect(models.map { m in ["shown", "accepted", "modified", "rejected"].map { k in number(m[k]) } } == [[1, 1, 0, 0], [1, 1, 0, 1]])
             #expect(models.map { number($0["acceptanceRate"]) } == [1, 1])
             #expect(number(models.first?["satisfaction"]) == 4)
             #expect(models.last?["satisfaction"] is NSNull)

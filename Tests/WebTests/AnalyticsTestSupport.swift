@@ -49,10 +49,10 @@ enum AnalyticsFixture {
     /// The analytics and cohort routes over the fixture's events and a fresh in-memory AppState.
     static func app(events: [Event] = AnalyticsFixture.events) throws -> some ApplicationProtocol {
         let router = Router(context: SextantRequestContext.self)
-        let analyses = AnalyticsRoutes(reader: MemoryEventReader(events: events), evaluation: EvaluationQueue(maxConcurrency: 2),
-                                       timeout: .seconds(60))
+        let analyses = AnalyticsRoutes(reader: MemoryEventReader(events: events), state: try AppState.inMemory(),
+                                       evaluation: EvaluationQueue(maxConcurrency: 2), timeout: .seconds(60))
         analyses.register(on: router)
-        CohortRoutes(state: try AppState.inMemory(), analyses: analyses).register(on: router)
+        CohortRoutes(analyses: analyses).register(on: router)
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 }

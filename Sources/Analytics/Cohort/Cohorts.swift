@@ -93,6 +93,12 @@ struct UserSet {
         words[i >> 6] |= 1 << UInt64(i & 63)
     }
 
+    /// Whether `id` is in the set (ids past its capacity never are; 0, no user, never is).
+    func contains(_ id: UInt32) -> Bool {
+        let i = Int(id)
+        return id != 0 && i >> 6 < words.count && words[i >> 6] & (1 << UInt64(i & 63)) != 0
+    }
+
     mutating func formIntersection(_ other: UserSet) {
         for w in words.indices { words[w] &= w < other.words.count ? other.words[w] : 0 }
     }

@@ -11,6 +11,8 @@ import Ingest
 /// - `measure` for a trend's `math`;
 /// - `conversion: {"action", "filters"}` for an experiment's `conversion_event` and
 ///   `conversion_filters`.
+/// - `cohort` (a saved cohort's id), taken out here: the analysis then reads only the events
+///   of the cohort's members.
 /// An empty body is `{}`. Errors name the field; the module's own checks come after.
 enum AnalyticsBody {
     /// What each analysis's request may carry beyond the module's keys.
@@ -18,9 +20,11 @@ enum AnalyticsBody {
         case none, funnel, trends, experiment, ai, cohort
     }
 
-    /// The request body as the module's JSON.
-    static func rewrite(_ body: ByteBuffer, aliases: Aliases) throws -> Data {
+    /// The request body as the module's JSON, and the saved cohort it is restricted to
+    /// (`cohort`: a saved cohort's id), if any.
+    static func rewrite(_ body: ByteBuffer, aliases: Aliases) throws -> (json: Data, cohort: Int64?) {
         var object = try parseObject(body)
+        let cohort = try object.removeValue(forKey: "cohort").map(cohortID)
         try convertTimes(&object, keys: ["from", "to", "as_of"], at: "")
         switch aliases {
         case .none: break
@@ -36,7 +40,15 @@ enum AnalyticsBody {
         case .cohort:
             if let definition = object["definition"] { object["definition"] = try cohortDefinition(definition, at: "definition") }
         }
-        return try JSONSerialization.data(withJSONObject: object)
+        return (try JSONSerialization.data(withJSONObject: object), cohort)
+    }
+
+    /// A saved cohort's id: a positive integer.
+    static func cohortID(_ value: Any) throws -> Int64 {
+        guard let n = value as? NSNumber, !isBool(n), let id = Int64(exactly: n.doubleValue), id > 0 else {
+            throw APIError.badData("cohort: expected the id of a saved cohort (a positive integer)")
+        }
+        return id
     }
 
     /// The body as a JSON object (`{}` when empty).

@@ -1,4 +1,5 @@
 import Analytics
+import AppState
 import EventStore
 import Foundation
 import Hummingbird
@@ -11,8 +12,13 @@ import Hummingbird
 /// Answers 200 with the result, 400 naming the field for a bad request (`errorType`
 /// `bad_data`; `too_large` when the answer would pass a bound), 413 for a body past
 /// `maxBodyBytes`, 503 when the queue or the analysis took longer than `timeout`.
+///
+/// Every analysis takes `cohort`, a saved cohort's id: it then reads only the events of the
+/// users in that cohort, evaluated on the events held now (`CohortReader`).
 struct AnalyticsRoutes: Sendable {
     let reader: any EventReader
+    /// Saved cohorts.
+    let state: AppState
     let evaluation: EvaluationQueue
     let timeout: Duration
 
@@ -44,8 +50,13 @@ struct AnalyticsRoutes: Sendable {
         router.post("/api/analytics/\(name)") { request, _ in
             let arrived = ContinuousClock.now
             let body = try await collectBody(request, limit: AnalyticsRoutes.maxBodyBytes)
-            let decoded: R = try AnalyticsRoutes.decode(try AnalyticsBody.rewrite(body, aliases: aliases))
-            let data = try await evaluate(since: arrived, what: name) { try run(decoded, reader) }
+            let (json, cohort) = try AnalyticsBody.rewrite(body, aliases: aliases)
+            let decoded: R = try AnalyticsRoutes.decode(json)
+            let restriction: CohortDefinition? = if let cohort { try await savedDefinition(cohort, field: "cohort") } else { nil }
+            let data = try await evaluate(since: arrived, what: name) { [reader] in
+                let source: any EventReader = if let restriction { try CohortReader(reader, definition: restriction) } else { reader }
+                return try run(decoded, source)
+            }
             return AnalyticsAnswer.response(data)
         }
     }
@@ -59,6 +70,41 @@ struct AnalyticsRoutes: Sendable {
             return try await evaluation.run(timeout: left, abandonAtTimeout: true, what: "analysis \(what)") { _ in try body() }
         } catch let e as AnalyticsError {
             throw APIError(e)
+        }
+    }
+
+    /// The definition of saved cohort `id`. An unknown id is a 400 naming `field` when the
+    /// cohort is a request's filter (nil `field`: a 404, the cohort is the resource asked for).
+    func savedDefinition(_ id: Int64, field: String? = nil) async throws -> CohortDefinition {
+        let saved: SavedCohort
+        do {
+            saved = try await storing { try await state.cohort(id: id) }
+        } catch let e as APIError where e.kind == .notFound && field != nil {
+            throw APIError.badData("\(field ?? ""): \(e.message)")
+        }
+        return try AnalyticsRoutes.definition(of: saved)
+    }
+
+    static func definition(of saved: SavedCohort) throws -> CohortDefinition {
+        do {
+            return try AnalyticsRequest.decode(CohortDefinition.self, from: Data(saved.definition.utf8))
+        } catch {
+            throw APIError(.internalError, "saved cohort \(saved.id ?? 0) holds a definition that no longer decodes: \(error)")
+        }
+    }
+
+    /// AppState's errors as HTTP answers.
+    func storing<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let e as AppStateError {
+            switch e.code {
+            case .invalidArgument: throw APIError.badData(e.message)
+            case .notFound: throw APIError(.notFound, e.message)
+            case .conflict: throw APIError(.badData, e.message, status: .conflict)
+            case .limitReached: throw APIError(.tooLarge, e.message, status: .conflict)
+            default: throw APIError(.internalError, "application database: \(e)")
+            }
         }
     }
 

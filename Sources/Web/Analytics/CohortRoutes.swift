@@ -17,19 +17,19 @@ import Ingest
 /// in canonical form (times as ms). 400 for a bad name or definition, 404 for an unknown id,
 /// 409 for a name taken, 413 past 64 KiB of body.
 struct CohortRoutes: Sendable {
-    let state: AppState
     let analyses: AnalyticsRoutes
+    var state: AppState { analyses.state }
 
     static let maxBodyBytes = SavedCohort.maxDefinitionBytes
 
     func register(on router: Router<some RequestContext>) {
         router.post("/api/analytics/cohorts") { request, _ in
             let (name, definition) = try await body(request)
-            let saved = try await storing { try await state.createCohort(name: name, definition: definition) }
+            let saved = try await analyses.storing { try await state.createCohort(name: name, definition: definition) }
             return answer(saved, status: .created)
         }
         router.get("/api/analytics/cohorts") { _, _ in
-            let all = try await storing { try await state.cohorts() }
+            let all = try await analyses.storing { try await state.cohorts() }
             var w = JSONWriter(capacity: 256 + all.count * 256)
             w.beginObject()
             w.key("cohorts")
@@ -41,7 +41,7 @@ struct CohortRoutes: Sendable {
         }
         router.get("/api/analytics/cohorts/{id}") { request, context in
             let arrived = ContinuousClock.now
-            let saved = try await storing { try await state.cohort(id: try id(context)) }
+            let saved = try await analyses.storing { try await state.cohort(id: try id(context)) }
             let evaluation = try evaluationRequest(saved, query: request.uri.queryParameters)
             let result = try await analyses.evaluate(since: arrived, what: "cohort") { [reader = analyses.reader] in
                 try Cohorts.run(evaluation.request, on: reader)
@@ -58,12 +58,12 @@ struct CohortRoutes: Sendable {
         router.put("/api/analytics/cohorts/{id}") { request, context in
             let id = try id(context)
             let (name, definition) = try await body(request)
-            let saved = try await storing { try await state.updateCohort(id: id, name: name, definition: definition) }
+            let saved = try await analyses.storing { try await state.updateCohort(id: id, name: name, definition: definition) }
             return answer(saved)
         }
         router.delete("/api/analytics/cohorts/{id}") { _, context in
             let id = try id(context)
-            try await storing { try await state.deleteCohort(id: id) }
+            try await analyses.storing { try await state.deleteCohort(id: id) }
             return Response(status: .noContent)
         }
     }
@@ -101,12 +101,7 @@ struct CohortRoutes: Sendable {
 
     /// The saved definition with the query's `users`, `user_limit` and `as_of`.
     func evaluationRequest(_ saved: SavedCohort, query: Parameters) throws -> Evaluation {
-        let definition: CohortDefinition
-        do {
-            definition = try AnalyticsRequest.decode(CohortDefinition.self, from: Data(saved.definition.utf8))
-        } catch {
-            throw APIError(.internalError, "saved cohort \(saved.id ?? 0) holds a definition that no longer decodes: \(error)")
-        }
+        let definition = try AnalyticsRoutes.definition(of: saved)
         let users: Bool
         switch query.get("users") {
         case nil, "false", "0": users = false
@@ -128,21 +123,6 @@ struct CohortRoutes: Sendable {
         let text = try context.parameters.require("id")
         guard let id = Int64(text), id > 0 else { throw APIError(.notFound, "no saved cohort with id \"\(text)\"") }
         return id
-    }
-
-    /// AppState's errors as HTTP answers.
-    func storing<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let e as AppStateError {
-            switch e.code {
-            case .invalidArgument: throw APIError.badData(e.message)
-            case .notFound: throw APIError(.notFound, e.message)
-            case .conflict: throw APIError(.badData, e.message, status: .conflict)
-            case .limitReached: throw APIError(.tooLarge, e.message, status: .conflict)
-            default: throw APIError(.internalError, "application database: \(e)")
-            }
-        }
     }
 
     func answer(_ c: SavedCohort, status: HTTPResponse.Status = .ok, _ more: (inout JSONWriter) -> Void = { _ in }) -> Response {
