@@ -1,5 +1,6 @@
 import Foundation
 import Ingest
+@testable import Web
 
 /// What the end-to-end analytics tests share: the bench scripts, native batches as a client
 /// sends them, and the analyses' answers from a running server.
@@ -40,7 +41,8 @@ enum AnalyticsE2E {
     /// Runs an analysis on the server; fails the test with the answer unless it is 200.
     static func analysis(_ server: ServerProcess, _ name: String, _ body: String) async throws -> [String: Any] {
         let (data, status) = try await server.post("/api/analytics/\(name)", body: Data(body.utf8), headers: ["Content-Type": "application/json"])
-        guard status == 200, let answer = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        // JSONTree, not JSONSerialization: that one rounds doubles to 16 digits on Linux.
+        guard status == 200, let answer = (try? JSONTree.parse(data)) as? [String: Any] else {
             throw TestFailure("\(name) answered \(status): \(String(decoding: data, as: UTF8.self))")
         }
         return answer

@@ -22,9 +22,12 @@ enum AnalyticsAnswer {
         }
     }
 
-    /// The module's JSON with `extra` keys set at the top level (and `transform` applied).
+    /// The module's JSON with keys added at the top level by `extend` (values: strings,
+    /// `NSNumber`s, `NSNull`, arrays or objects of those). Parsed by `JSONTree`, which keeps
+    /// every double exact.
     static func extended(_ value: some Encodable, _ extend: (inout [String: Any]) -> Void) throws -> Data {
-        guard var object = try JSONSerialization.jsonObject(with: json(value)) as? [String: Any] else {
+        let data = try json(value)
+        guard var object = (try? JSONTree.parse(data)) as? [String: Any] else {
             throw APIError(.internalError, "the answer is not a JSON object")
         }
         extend(&object)
@@ -39,16 +42,16 @@ enum AnalyticsAnswer {
             .min { ($0.pValue ?? 1, $0.variant.description) < ($1.pValue ?? 1, $1.variant.description) }
         return try extended(r) { o in
             o["zTest"] = [
-                "variant": any(tested.map { $0.variant.description }), "z": any(tested?.z),
-                "pValue": any(tested?.pValue), "lift": any(tested?.lift),
+                "variant": string(tested?.variant.description), "z": number(tested?.z),
+                "pValue": number(tested?.pValue), "lift": number(tested?.lift),
             ] as [String: Any]
             var best: [String: Any] = [:], mean: [String: Any] = [:], interval: [String: Any] = [:]
             for v in r.variants {
-                best[v.variant.description] = any(v.chanceToBeBest)
-                mean[v.variant.description] = any(v.posteriorMean)
-                interval[v.variant.description] = any(v.credibleInterval)
+                best[v.variant.description] = number(v.chanceToBeBest)
+                mean[v.variant.description] = number(v.posteriorMean)
+                interval[v.variant.description] = v.credibleInterval.map { $0.map { NSNumber(value: $0) } } ?? NSNull()
             }
-            o["bayes"] = ["chanceToWin": any(tested?.chanceToBeBest), "chanceToBeBest": best,
+            o["bayes"] = ["chanceToWin": number(tested?.chanceToBeBest), "chanceToBeBest": best,
                           "posteriorMean": mean, "credibleInterval": interval] as [String: Any]
         }
     }
@@ -59,8 +62,8 @@ enum AnalyticsAnswer {
             guard var models = o["models"] as? [[String: Any]] else { return }
             for (i, m) in r.models.enumerated() where i < models.count {
                 models[i]["modelVersion"] = m.model == .null ? NSNull() : m.model.description
-                models[i]["acceptanceRate"] = any(m.acceptanceRate)
-                models[i]["satisfaction"] = any(m.meanSatisfaction)
+                models[i]["acceptanceRate"] = number(m.acceptanceRate)
+                models[i]["satisfaction"] = number(m.meanSatisfaction)
             }
             o["models"] = models
         }
@@ -69,13 +72,16 @@ enum AnalyticsAnswer {
     /// Adds `points` (`[["YYYY-MM-DD", revenue], ...]`), `total`, `activeUsers` (`arpu` is there).
     static func revenue(_ r: Business.Result) throws -> Data {
         try extended(r) { o in
-            o["points"] = r.periods.map { [$0.start, $0.revenue] as [Any] }
-            o["total"] = r.totalRevenue
-            o["activeUsers"] = r.activeUsers
+            o["points"] = r.periods.map { [$0.start, NSNumber(value: $0.revenue)] as [Any] }
+            o["total"] = NSNumber(value: r.totalRevenue)
+            o["activeUsers"] = number(r.activeUsers)
         }
     }
 
-    static func any<T>(_ value: T?) -> Any { value.map { $0 as Any } ?? NSNull() }
+    /// A number for `extended`'s tree, `NSNull` for nil.
+    static func number(_ value: Double?) -> Any { value.map { NSNumber(value: $0) } ?? NSNull() }
+    static func number(_ value: Int) -> Any { NSNumber(value: value) }
+    static func string(_ value: String?) -> Any { value ?? NSNull() }
 
     static func response(_ data: Data, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))

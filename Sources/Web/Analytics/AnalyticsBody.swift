@@ -56,7 +56,7 @@ enum AnalyticsBody {
         guard body.readableBytes > 0 else { return [:] }
         let parsed: Any
         do {
-            parsed = try JSONSerialization.jsonObject(with: Data(body.readableBytesView), options: [.fragmentsAllowed])
+            parsed = try JSONTree.parse(Data(body.readableBytesView))
         } catch {
             throw APIError.badData("the body is not valid JSON")
         }
