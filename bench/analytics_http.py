@@ -54,30 +54,33 @@ def privacy_copy(src, dst):
             out.write(json.dumps(e) + "\n")
 
 
-def batches(path, size):
+def read_lines(path):
     with gzip.open(path, "rb") as f:
-        lines = [l.rstrip(b"\n") for l in f if l.strip()]
-    now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
-    out = []
-    for n, i in enumerate(range(0, len(lines), size)):
-        body = b'{"batchId":"bench-%d","clientTimestamp":"%s","events":[' % (n, now.encode()) + b",".join(lines[i:i + size]) + b"]}"
-        out.append(body)
-    return len(lines), out
+        return [l.rstrip(b"\n") for l in f if l.strip()]
 
 
-def ingest(port, bodies, connections):
+def batch_body(lines, n, size, now):
+    """Batch n (size events) in the native envelope; built when sent, so only the lines stay in memory."""
+    events = b",".join(lines[n * size:(n + 1) * size])
+    return b'{"batchId":"bench-%d","clientTimestamp":"%s","events":[' % (n, now) + events + b"]}"
+
+
+def ingest(port, lines, size, connections):
     errors = []
     lock = threading.Lock()
-    queue = list(enumerate(bodies))
+    count = (len(lines) + size - 1) // size
+    next_batch = [0]
+    now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()).encode()
 
     def worker():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         while True:
             with lock:
-                if not queue:
-                    break
-                _, body = queue.pop(0)
-            conn.request("POST", "/api/analytics/events", body, {"Content-Type": "application/json"})
+                n = next_batch[0]
+                next_batch[0] += 1
+            if n >= count:
+                break
+            conn.request("POST", "/api/analytics/events", batch_body(lines, n, size, now), {"Content-Type": "application/json"})
             r = conn.getresponse()
             answer = r.read()
             if r.status != 200 or json.loads(answer).get("rejected"):
@@ -90,7 +93,7 @@ def ingest(port, bodies, connections):
         t.start()
     for t in threads:
         t.join()
-    return time.perf_counter() - t0, errors
+    return time.perf_counter() - t0, count, errors
 
 
 def status_kib(pid, key):
@@ -127,7 +130,8 @@ def main():
             subprocess.run(["python3", os.path.join(SHARED, "gen_events.py"), events, "--users", a.users], check=True)
         kept = os.path.join(work, "kept.ndjson")
         privacy_copy(events, kept)
-        count, bodies = batches(events, 1000)
+        lines = read_lines(events)
+        count = len(lines)
 
         server = subprocess.Popen([a.bin, "serve", "--data", os.path.join(work, "data"), "--listen", f"127.0.0.1:{a.port}",
                                    "--collect.host=false", "--log-level", "warning"])
@@ -138,7 +142,7 @@ def main():
             except OSError:
                 time.sleep(0.1)
         rss_before = status_kib(server.pid, "VmRSS")
-        seconds, errors = ingest(a.port, bodies, a.connections)
+        seconds, batches, errors = ingest(a.port, lines, 1000, a.connections)
         if errors:
             raise SystemExit(f"{len(errors)} batches failed, first: {errors[0]}")
         hwm_ingest = status_kib(server.pid, "VmHWM")
@@ -161,7 +165,7 @@ def main():
         with open(ref_json) as f:
             ref = json.load(f)
 
-        print(f"events posted: {count:,} in {len(bodies)} batches of 1,000 over {a.connections} connections")
+        print(f"events posted: {count:,} in {batches} batches of 1,000 over {a.connections} connections")
         print(f"ingest: {seconds:.2f} s, {count / seconds:,.0f} events/s")
         print(f"server memory: VmRSS {rss_before / 1024:.0f} MiB before ingest, VmHWM {hwm_ingest / 1024:.0f} MiB after ingest, "
               f"{hwm_queries / 1024:.0f} MiB after the queries")

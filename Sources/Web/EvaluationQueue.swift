@@ -1,30 +1,27 @@
 import Dispatch
 import Synchronization
 
-/// Where CPU-heavy request work runs (PromQL queries, usage analyses): on a dispatch queue, not
-/// on Swift's cooperative pool, so that long evaluations (two would fill a 2-core machine's
-/// pool) never starve request handling and ingestion. A `QueryGate` bounds how many run at
-/// once (`--query.max-concurrency`, shared by both kinds); the others wait in arrival order.
+/// Where usage analyses run: on a dispatch queue, not on Swift's cooperative pool, so that
+/// long evaluations (two would fill a 2-core machine's pool) never starve request handling
+/// and ingestion. A `QueryGate` bounds how many run at once (`--query.max-concurrency`, a gate
+/// of their own beside PromQL's); the others wait in arrival order.
 ///
 /// Safe to use from any number of tasks.
 final class EvaluationQueue: Sendable {
     let gate: QueryGate
-    static let queue = DispatchQueue(label: "sextant.query", attributes: .concurrent)
+    static let queue = DispatchQueue(label: "sextant.analytics", attributes: .concurrent)
 
     init(maxConcurrency: Int) {
         gate = QueryGate(limit: maxConcurrency)
     }
 
-    /// Waits up to `timeout` for a slot, then runs `body` on the queue, passing it what is
-    /// left of the timeout. With `abandonAtTimeout`, the answer is a timeout error once that
-    /// time is up even if `body` is still running (for work that cannot stop itself); `body`
-    /// keeps its slot until it really ends, so the gate still bounds the threads in use.
-    /// Without it, `body` is trusted to stop within the time it was given (the PromQL engine
-    /// checks its own deadline).
+    /// Waits up to `timeout` for a slot, then runs `body` on the queue. The answer is a timeout
+    /// error once `timeout` is up even if `body` is still running (an analysis cannot stop
+    /// itself); `body` keeps its slot until it really ends, so the gate still bounds the
+    /// threads in use.
     /// - Throws: `APIError(.timeout)` when no slot came in time ("... timed out in query
     ///   queue", as Prometheus says) or the work overran; otherwise what `body` threw.
-    func run<T: Sendable>(timeout: Duration, abandonAtTimeout: Bool, what: String = "query",
-                          _ body: @escaping @Sendable (_ remaining: Duration) throws -> T) async throws -> T {
+    func run<T: Sendable>(timeout: Duration, what: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
         let queued = ContinuousClock.now
         guard await gate.enter(timeout: timeout) else {
             throw APIError(.timeout, "\(what) timed out in query queue")
@@ -33,14 +30,12 @@ final class EvaluationQueue: Sendable {
         let gate = self.gate
         return try await withCheckedThrowingContinuation { continuation in
             let once = ResumeOnce(continuation)
-            if abandonAtTimeout {
-                once.timer = Task {
-                    try await Task.sleep(for: remaining)
-                    once.resume(.failure(APIError(.timeout, "\(what) timed out after \(timeout)")))
-                }
+            once.timer = Task {
+                try await Task.sleep(for: remaining)
+                once.resume(.failure(APIError(.timeout, "\(what) timed out after \(timeout)")))
             }
             EvaluationQueue.queue.async {
-                let result = Result { try body(remaining) }
+                let result = Result { try body() }
                 gate.leave()
                 once.resume(result)
             }

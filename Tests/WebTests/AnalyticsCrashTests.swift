@@ -23,29 +23,12 @@ import Testing
         let port = ServerProcess.freePort()
         let server = try ServerProcess(data: dir, port: port)
         try await server.waitReady()
-        let acked = AckedRequests()
-        await withTaskGroup(of: Void.self) { group in
-            for writer in 0..<2 {
-                group.addTask {
-                    var n = writer
-                    // Bounded: the server is killed long before.
-                    while n < 2000 {
-                        guard let (status, _) = try? await AnalyticsE2E.post(server, events: AnalyticsCrashTests.batch(n), batchID: "crash-\(n)"),
-                              status == 200 else { return }
-                        acked.map.withLock { $0[n] = AnalyticsCrashTests.eventsPerBatch }
-                        n += 2
-                    }
-                }
-            }
-            group.addTask {
-                let deadline = ContinuousClock.now + .seconds(60)
-                while acked.map.withLock({ $0.count }) < 40 && ContinuousClock.now < deadline {
-                    try? await Task.sleep(for: .milliseconds(20))
-                }
-                server.kill9()
-            }
-        }
-        let ackedNow = Set(acked.map.withLock { $0 }.keys)
+        let ackedNow = Set(await server.kill9DuringWrites { n in
+            // Bounded: the server is killed long before.
+            guard n < 2000, let (status, _) = try? await AnalyticsE2E.post(server, events: AnalyticsCrashTests.batch(n), batchID: "crash-\(n)"),
+                  status == 200 else { return nil }
+            return AnalyticsCrashTests.eventsPerBatch
+        }.keys)
         #expect(ackedNow.count >= 20, "the writers should have been answered many times before the kill")
 
         let restarted = try ServerProcess(data: dir, port: port)

@@ -186,6 +186,15 @@ import Testing
         }
     }
 
+    /// Request and answer trees keep every double exact (JSONSerialization's parser would not).
+    @Test func jsonTreeKeepsDoublesExact() throws {
+        let tree = try JSONTree.parse(Data(#"{"a": [0.41821138211382114, 3, true, null, "x"]}"#.utf8)) as? [String: Any]
+        let list = tree?["a"] as? [Any] ?? []
+        #expect((list.first as? NSNumber)?.doubleValue == 0.41821138211382114)
+        #expect(String(decoding: try JSONSerialization.data(withJSONObject: tree ?? [:]), as: UTF8.self)
+            == #"{"a":[0.41821138211382114,3,true,null,"x"]}"#)
+    }
+
     @Test func emptyStoreAnswersEmpty() async throws {
         try await AnalyticsFixture.app(events: []).test(.router) { client in
             let (status, answer) = try await client.postJSON("/api/analytics/revenue", "")

@@ -1,6 +1,5 @@
 import Foundation
 import Ingest
-import Synchronization
 import Testing
 import TSDB
 
@@ -15,36 +14,17 @@ import TSDB
         try await server.waitReady()
 
         let headers = ["Content-Encoding": "snappy", "Content-Type": "application/x-protobuf"]
-        let acked = AckedRequests()   // request number -> samples in it
         let seriesPerRequest = 100
         // Two writers, as Prometheus's shards would, until the server dies under them.
-        await withTaskGroup(of: Void.self) { group in
-            for writer in 0..<2 {
-                group.addTask {
-                    var n = writer
-                    while true {
-                        let series = (0..<seriesPerRequest).map { i in
-                            (labels: [Label("__name__", "crash_test"), Label("req", "\(n)"), Label("s", "\(i)")],
-                             samples: [Sample(t: t0 + Int64(n) * 1000, v: Double(n * 1000 + i))])
-                        }
-                        let body = Data(RemoteWriteEncoder.encodeCompressed(series))
-                        guard let (_, status) = try? await server.post("/api/v1/write", body: body, headers: headers) else { return }
-                        if status == 204 { acked.map.withLock { $0[n] = seriesPerRequest } } else { return }
-                        n += 2
-                    }
-                }
+        let ackedNow = await server.kill9DuringWrites { n in
+            let series = (0..<seriesPerRequest).map { i in
+                (labels: [Label("__name__", "crash_test"), Label("req", "\(n)"), Label("s", "\(i)")],
+                 samples: [Sample(t: t0 + Int64(n) * 1000, v: Double(n * 1000 + i))])
             }
-            group.addTask {
-                // Kill mid-stream once a good number of writes were acknowledged (however slow
-                // the machine is), or after 60 s.
-                let deadline = ContinuousClock.now + .seconds(60)
-                while acked.map.withLock({ $0.count }) < 40 && ContinuousClock.now < deadline {
-                    try? await Task.sleep(for: .milliseconds(20))
-                }
-                server.kill9()
-            }
+            let body = Data(RemoteWriteEncoder.encodeCompressed(series))
+            guard let (_, status) = try? await server.post("/api/v1/write", body: body, headers: headers), status == 204 else { return nil }
+            return seriesPerRequest
         }
-        let ackedNow = acked.map.withLock { $0 }
         #expect(ackedNow.count > 10, "the writers should have been acknowledged many times before the kill")
 
         let restarted = try ServerProcess(data: dir, port: port)
@@ -65,8 +45,4 @@ import TSDB
         }
         #expect(missing == 0, "\(missing) acknowledged samples were lost")
     }
-}
-
-final class AckedRequests: Sendable {
-    let map = Mutex<[Int: Int]>([:])
 }

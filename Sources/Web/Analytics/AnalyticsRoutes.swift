@@ -5,7 +5,7 @@ import Foundation
 import Hummingbird
 
 /// The analyses of the Analytics module over HTTP: `POST /api/analytics/NAME` with a JSON body
-/// (docs/analytics-api.md). Each runs on the shared evaluation queue, off the cooperative pool
+/// (docs/analytics-api.md). Each runs on the evaluation queue, off the cooperative pool
 /// (an analysis reads every event of its range: tens of ms over millions of events), within
 /// `timeout` counted from arrival.
 ///
@@ -67,7 +67,7 @@ struct AnalyticsRoutes: Sendable {
                                _ body: @escaping @Sendable () throws -> T) async throws -> T {
         let left = timeout - (ContinuousClock.now - arrived)
         do {
-            return try await evaluation.run(timeout: left, abandonAtTimeout: true, what: "analysis \(what)") { _ in try body() }
+            return try await evaluation.run(timeout: left, what: "analysis \(what)", body)
         } catch let e as AnalyticsError {
             throw APIError(e)
         }
