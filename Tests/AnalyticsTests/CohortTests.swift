@@ -34,6 +34,26 @@ import Testing
         #expect(limited.truncated)
     }
 
+    /// An analysis on a `CohortReader` equals the same analysis over only the members' events,
+    /// also when the store's blocks overlap in time (each narrowed, then merged by the scan).
+    @Test func cohortReaderHoldsOnlyMembersEvents() throws {
+        let all = events.list
+        let members = all.filter { $0.userId == "u1" || $0.userId == "u3" }
+        for base in [events.reader, OverlappingReader(events: all, blocks: 3)] as [any EventReader] {
+            let reader = try CohortReader(base, definition: subscribed, asOf: T.at(day: 10))
+            #expect(reader.count == 2)
+            for request in [Trends.Request(), Trends.Request(math: .uniqueUsers), Trends.Request(action: "workout", breakdown: .column(.action))] {
+                #expect(try Trends.run(request, on: reader) == Trends.run(request, on: MemoryEventReader(events: members)))
+            }
+            let everyone = try CohortReader(base, definition: .performed(.init(action: "workout")), asOf: T.at(day: 10))
+            #expect(try Trends.run(Trends.Request(), on: everyone) == Trends.run(Trends.Request(), on: base))
+            let nobody = try CohortReader(base, definition: .performed(.init(action: "never")))
+            #expect(nobody.count == 0)
+            #expect(nobody.blocks(from: nil, to: nil).isEmpty)
+        }
+        #expect(throws: AnalyticsError.self) { try CohortReader(events.reader, definition: .and([])) }
+    }
+
     @Test func definitionsDecodeFromTheirJSON() throws {
         let json = #"{"and": [{"action": "workout", "min_count": 3}, {"or": [{"action": "subscribe", "within_days": 30}]}]}"#
         let d = try JSONDecoder().decode(CohortDefinition.self, from: Data(json.utf8))
