@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "Analytics", dependencies: ["EventStore", "Statistics", "UTCTime"]),
         // Test and benchmark helper: reads gen_events.py's workload (not shipped).
         .target(name: "EventFixtures", dependencies: ["EventStore"]),
-        .target(name: "PromQL", dependencies: ["TSDB", "UTCTime"]),
+        .target(name: "PromQL", dependencies: ["TSDB", "Statistics", "UTCTime"]),
         .target(name: "PromQLTest", dependencies: [
             "PromQL", "TSDB",
             .product(name: "Logging", package: "swift-log"),
@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "EventStore", "EventFixtures", "Statistics", "UTCTime"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TSDB", "EventStore"], resources: [.copy("Host/Fixtures")]),
         .testTarget(name: "UTCTimeTests", dependencies: ["UTCTime"]),
-        .testTarget(name: "PromQLTests", dependencies: ["PromQL", "PromQLTest", "TSDB", "UTCTime"]),
+        .testTarget(name: "PromQLTests", dependencies: ["PromQL", "PromQLTest", "Statistics", "TSDB", "UTCTime"]),
         .testTarget(name: "SextantClientTests", dependencies: [
             "SextantClient",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

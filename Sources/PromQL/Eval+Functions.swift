@@ -1,4 +1,5 @@
 import Foundation
+import Statistics
 import TSDB
 
 extension Evaluator {
@@ -303,7 +304,7 @@ extension Evaluator {
             let pos = args[0].position
             return { w, _, _, _, p throws(PromQLError) in
                 let phi = p.first ?? .nan
-                if Quantile.isInvalidPhi(phi) { state.annotations.add(.invalidQuantile(phi), at: pos) }
+                if PrometheusQuantile.isInvalidPhi(phi) { state.annotations.add(.invalidQuantile(phi), at: pos) }
                 return OverTimeFunctions.quantile(phi, w)
             }
         case "double_exponential_smoothing":
@@ -331,7 +332,7 @@ extension Evaluator {
                 if case .scalar(let v) = inp { scalars.append((v, args[i].position)) }
             }
             if name != "histogram_fraction" {
-                for (q, pos) in scalars where Quantile.isInvalidPhi(q) {
+                for (q, pos) in scalars where PrometheusQuantile.isInvalidPhi(q) {
                     state.annotations.add(.invalidQuantile(q), at: pos)
                 }
             }
