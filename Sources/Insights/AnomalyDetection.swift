@@ -11,7 +11,7 @@ public enum AnomalyMethod: String, Sendable, Equatable, CaseIterable {
     /// Robust z of the residual from the hour-of-week median (history plus window), scaled by
     /// the robust σ of all residuals: for daily and weekly cycles.
     case seasonal
-    /// Isolation-forest score of (value, change from the previous value); 100 trees, seeded.
+    /// Isolation-forest score of (value, residual from the rolling median); 100 trees, seeded.
     case isolationForest = "isolation_forest"
     /// Mean shifts found by `ChangePointSearch`; the score is the shift in noise σ.
     case changepoint
@@ -22,7 +22,7 @@ public enum AnomalyMethod: String, Sendable, Equatable, CaseIterable {
         case .zscore: return 3
         case .robust: return 5
         case .seasonal: return 5
-        case .isolationForest: return 0.7
+        case .isolationForest: return 0.75
         case .changepoint: return 3
         }
     }
@@ -35,7 +35,7 @@ public struct AnomalyRequest: Sendable {
     public var method: AnomalyMethod
     /// nil: `method.defaultThreshold`.
     public var threshold: Double?
-    /// Rolling-median width in points for `.robust` (odd; 3...1001).
+    /// Rolling-median width in points for `.robust` and `.isolationForest` (odd; 3...1001).
     public var window: Int
     /// `.seasonal`: how much history before `range.start` feeds the hour-of-week medians, ms.
     public var history: Int64

@@ -30,7 +30,7 @@ public enum AnomalyScoring {
         case .zscore: return zscore(values)
         case .robust: return robust(values, window: window)
         case .seasonal: return seasonal(values, times: times, history: history)
-        case .isolationForest: return try isolationForest(values, seed: seed)
+        case .isolationForest: return try isolationForest(values, window: window, seed: seed)
         case .changepoint: return changepoint(values)
         }
     }
@@ -114,10 +114,11 @@ public enum AnomalyScoring {
         return Result(points: points, note: note)
     }
 
-    static func isolationForest(_ values: [Double], seed: UInt64) throws(InsightsError) -> Result {
-        var rows: [[Double]] = []
-        rows.reserveCapacity(values.count)
-        for (i, v) in values.enumerated() { rows.append([v, i == 0 ? 0 : v - values[i - 1]]) }
+    /// Features: the value and its residual from the rolling median, so a spike stands out in
+    /// both while the point after it (back to normal) does not.
+    static func isolationForest(_ values: [Double], window: Int, seed: UInt64) throws(InsightsError) -> Result {
+        let medians = rollingMedian(values, window: window)
+        let rows = zip(values, medians).map { [$0, $0 - $1] }
         let center = (try? median(values)) ?? values[0]
         do {
             let forest = try IsolationForest(data: rows, seed: seed)
