@@ -16,13 +16,16 @@ public enum AnomalyMethod: String, Sendable, Equatable, CaseIterable {
     /// Mean shifts found by `ChangePointSearch`; the score is the shift in noise σ.
     case changepoint
 
-    /// The score a point must reach (in absolute value) to be flagged, unless the caller gives one.
+    /// The score a point must reach (in absolute value) to be flagged, unless the caller gives
+    /// one. robust, seasonal and isolation_forest: the best F1 on the accuracy benchmark's
+    /// tuning seed (`bench/insights_accuracy.py --seed 1 --tune`); zscore: the textbook 3 (2.75
+    /// scored 0.002 higher there).
     public var defaultThreshold: Double {
         switch self {
         case .zscore: return 3
-        case .robust: return 5
-        case .seasonal: return 5
-        case .isolationForest: return 0.75
+        case .robust: return 5.5
+        case .seasonal: return 4.75
+        case .isolationForest: return 0.7
         case .changepoint: return 3
         }
     }

@@ -97,7 +97,8 @@ public enum CapacityPlanning {
             }
             seasonSteps = Int(season / request.step)
         }
-        let options = ForecastOptions(horizon: Int(steps), method: request.method, seasonLength: seasonSteps, level: request.level)
+        let options = ForecastOptions(horizon: Int(steps), method: request.method, seasonLength: seasonSteps,
+                                      fallbackSeasonLength: dailySeason(step: request.step), level: request.level)
         // Option errors (level, season bounds) are the caller's, whatever the data.
         try Forecaster.validate([0, 0, 0], options)
         let data = try SeriesFetch.fetch(query, request.query, request.range, step: request.step,
@@ -131,6 +132,14 @@ public enum CapacityPlanning {
         // Soonest crossings first.
         out.sort { ($0.crossing.time ?? $0.crossing.earliest ?? .max) < ($1.crossing.time ?? $1.crossing.earliest ?? .max) }
         return CapacityReport(series: out, skipped: skipped, horizonSteps: Int(steps))
+    }
+
+    /// One day in steps, when a day is a whole number (2...1000) of them: the cycle most
+    /// metrics have, offered to `.auto` when none is detected.
+    public static func dailySeason(step: Int64) -> Int? {
+        guard step > 0, 86_400_000 % step == 0 else { return nil }
+        let m = 86_400_000 / step
+        return m >= 2 && m <= 1000 ? Int(m) : nil
     }
 
     /// The values on the step grid from the first sample to the last, gaps filled linearly.

@@ -22,9 +22,14 @@ public struct MeanShift: Sendable, Equatable {
 ///   locations are then accurate to b values. Block means have noise σ̂/√b.
 /// - Penalty `penaltyFactor` · σ²·ln(bins) per change point, σ the block-mean noise; minimum
 ///   segment 2 blocks.
-enum ChangePointSearch {
+public enum ChangePointSearch {
     static let maxBins = 2_000
     static let penaltyFactor = 3.0
+
+    /// The shift with the largest |sigmas|, if any: what regression reports call "the" change point.
+    public static func largestShift(_ values: [Double]) -> MeanShift? {
+        shifts(values).max { abs($0.sigmas) < abs($1.sigmas) }
+    }
 
     static func shifts(_ values: [Double]) -> [MeanShift] {
         let n = values.count

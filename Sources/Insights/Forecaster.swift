@@ -19,13 +19,19 @@ public struct ForecastOptions: Sendable, Equatable {
     public var method: ForecastMethod
     /// The seasonal period in steps (2...1000); nil to detect it (`detectSeasonalPeriod`).
     public var seasonLength: Int?
+    /// The period to try when none is given or detected (e.g. one day of steps for metrics:
+    /// a weak daily cycle escapes detection yet still improves a forecast); the back-test
+    /// decides whether Holt-Winters with it wins. Only `.auto` uses it.
+    public var fallbackSeasonLength: Int?
     /// Coverage of the prediction intervals, in (0, 1).
     public var level: Double
 
-    public init(horizon: Int, method: ForecastMethod = .auto, seasonLength: Int? = nil, level: Double = 0.95) {
+    public init(horizon: Int, method: ForecastMethod = .auto, seasonLength: Int? = nil, fallbackSeasonLength: Int? = nil,
+                level: Double = 0.95) {
         self.horizon = horizon
         self.method = method
         self.seasonLength = seasonLength
+        self.fallbackSeasonLength = fallbackSeasonLength
         self.level = level
     }
 }
@@ -58,8 +64,8 @@ public struct Forecast: Sendable {
 
 /// Exponential-smoothing forecasts with automatic model choice.
 ///
-/// `.auto` back-tests simple, Holt and (when a season is given or detected and the first four
-/// fifths hold two full seasons) Holt-Winters: each is fitted to the first four fifths and
+/// `.auto` back-tests simple, Holt and (when a season is given, detected or offered as a
+/// fallback, and the first four fifths hold two full seasons) Holt-Winters: each is fitted to the first four fifths and
 /// forecasts the last fifth; the lowest MAPE wins (the lowest MAE when some held-back value is
 /// 0). The winner is refitted to all values. Cost: each fit is O(n·m²) per evaluation over a
 /// few hundred evaluations, so `.auto` costs about five fits.
@@ -69,6 +75,9 @@ public enum Forecaster {
         var season = options.seasonLength
         if season == nil && (options.method == .auto || options.method == .holtWinters) {
             season = ExponentialSmoothing.detectSeasonalPeriod(values)
+        }
+        if season == nil && options.method == .auto, let m = options.fallbackSeasonLength, (2...1000).contains(m) {
+            season = m
         }
         if options.method == .holtWinters {
             guard let m = season else {

@@ -89,8 +89,7 @@ public enum RegressionAnalysis {
             let comparison = try Comparison(baseline: b.values, current: c.values, rule: request.rule)
             let all = b.values + c.values
             let times = b.times + c.times
-            let point = ChangePointSearch.shifts(all).max { abs($0.sigmas) < abs($1.sigmas) }
-                .map { ChangePoint(time: times[$0.index], shift: $0) }
+            let point = ChangePointSearch.largestShift(all).map { ChangePoint(time: times[$0.index], shift: $0) }
             compared.append(SeriesRegression(labels: b.labels, comparison: comparison, changePoint: point))
         }
         for c in after where !seen.contains(c.labels) {
