@@ -8,8 +8,8 @@ public enum AnomalyMethod: String, Sendable, Equatable, CaseIterable {
     /// Robust z of the residual from a centred rolling median (`window` points), scaled by the
     /// robust σ (MAD) of all residuals: follows trends and slow cycles, ignores outliers.
     case robust
-    /// Robust z of the residual from the hour-of-week median (history plus window), scaled by
-    /// the robust σ of all residuals: for daily and weekly cycles.
+    /// Robust z of the residual from the hour-of-week median of the other values (history plus
+    /// window), scaled by the robust σ of all residuals: for daily and weekly cycles.
     case seasonal
     /// Isolation-forest score of (value, residual from the rolling median); 100 trees, seeded.
     case isolationForest = "isolation_forest"
@@ -24,7 +24,7 @@ public enum AnomalyMethod: String, Sendable, Equatable, CaseIterable {
         switch self {
         case .zscore: return 3
         case .robust: return 5.5
-        case .seasonal: return 4.75
+        case .seasonal: return 3.5
         case .isolationForest: return 0.7
         case .changepoint: return 3
         }

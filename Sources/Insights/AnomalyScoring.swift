@@ -86,19 +86,21 @@ public enum AnomalyScoring {
         return out
     }
 
+    /// Each point is compared with the median of the other values (history and window) in its
+    /// hour of the week: leaving the point out keeps it from pulling its own baseline, and keeps
+    /// the many exact-zero residuals a small bucket would give out of the scale.
     static func seasonal(_ values: [Double], times: [Int64], history: (times: [Int64], values: [Double])?) -> Result {
-        let allTimes = (history?.times ?? []) + times
-        let allValues = (history?.values ?? []) + values
-        let seconds = allTimes.map { Double($0) / 1000 }
-        guard let baseline = try? SeasonalBaseline(timestamps: seconds, values: allValues) else {
-            return Result(points: values.map { _ in nil }, note: "no hour-of-week baseline could be built")
+        var buckets = [[Double]](repeating: [], count: 168)
+        for (t, v) in zip((history?.times ?? []) + times, (history?.values ?? []) + values) {
+            buckets[SeasonalBaseline.hourOfWeek(Double(t) / 1000)].append(v)
         }
+        for i in buckets.indices { buckets[i].sort() }
         var expected: [Double?] = []
         var unscored = 0
-        for t in times {
-            let seconds = Double(t) / 1000
-            if let bucket = baseline.buckets[SeasonalBaseline.hourOfWeek(seconds)], bucket.count >= 3 {
-                expected.append(bucket.median)
+        for (t, v) in zip(times, values) {
+            let bucket = buckets[SeasonalBaseline.hourOfWeek(Double(t) / 1000)]
+            if bucket.count - 1 >= 3 {
+                expected.append(medianWithout(v, in: bucket))
             } else {
                 expected.append(nil)
                 unscored += 1
@@ -110,8 +112,21 @@ public enum AnomalyScoring {
             e.map { Scored(score: scale == 0 ? 0 : (v - $0) / scale, baseline: $0, scale: scale) }
         }
         let note = unscored == 0 ? nil
-            : "\(unscored) points not scored: their hour of week has fewer than 3 values in the history and window"
+            : "\(unscored) points not scored: their hour of week has fewer than 3 other values in the history and window"
         return Result(points: points, note: note)
+    }
+
+    /// The median of `sorted` with one occurrence of `value` (which it holds) removed.
+    static func medianWithout(_ value: Double, in sorted: [Double]) -> Double {
+        var lo = 0, hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sorted[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        let removed = lo
+        let n = sorted.count - 1
+        func at(_ j: Int) -> Double { sorted[j < removed ? j : j + 1] }
+        return n % 2 == 1 ? at(n / 2) : (at(n / 2 - 1) + at(n / 2)) / 2
     }
 
     /// Features: the value and its residual from the rolling median, so a spike stands out in

