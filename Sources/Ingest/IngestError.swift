@@ -19,6 +19,8 @@ public struct IngestError: Error, CustomStringConvertible, Sendable {
         /// One series whose labels break Prometheus's rules or Sextant's limits; the rest of
         /// the request may still be accepted.
         public static let invalidSeries = Code(name: "invalidSeries")
+        /// A /proc or /sys file the host collector could not read or understand.
+        public static let hostSource = Code(name: "hostSource")
     }
 
     public var code: Code

@@ -34,14 +34,25 @@ public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(lab
     UserDataRoutes(store: events, privacy: sink.privacy).register(on: router)
     OTLPHandler(db: db, limits: config.limits, lookbackDelta: config.query.lookbackDelta, logger: logger).register(on: router)
     InfluxHandler(db: db, limits: config.limits, logger: logger).register(on: router)
-    let service = TSDBService(db: db, maintenanceInterval: config.maintenanceInterval,
-                              syncInterval: config.walSyncInterval, logger: logger)
-    let eventService = EventStoreService(store: events, syncInterval: config.walSyncInterval,
-                                         maintenanceInterval: config.maintenanceInterval, logger: logger)
+    let tsdbUpkeep = StoreUpkeepService(name: "TSDB", syncInterval: config.walSyncInterval,
+                                        maintenanceInterval: config.maintenanceInterval,
+                                        sync: { try db.syncWAL() }, maintain: { try db.maintain() },
+                                        close: { try db.close() }, logger: logger)
+    let eventUpkeep = StoreUpkeepService(name: "event store", syncInterval: config.walSyncInterval,
+                                         maintenanceInterval: config.maintenanceInterval,
+                                         sync: { try events.syncWAL() }, maintain: { _ = try events.maintain() },
+                                         close: { try events.close() }, logger: logger)
+    var services: [any Service] = [tsdbUpkeep, eventUpkeep]
+    if config.collectHost {
+        var host = HostCollectorOptions(selfInstance: config.listenAddress)
+        host.interval = config.collectInterval
+        // After the TSDB's upkeep, so it stops first on shutdown (services stop in reverse order).
+        services.append(try HostCollector(db: db, options: host, logger: logger))
+    }
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Sextant"),
-        services: [service, eventService],
+        services: services,
         logger: logger
     )
 }

@@ -5,7 +5,8 @@ import Yams
 
 /// Everything `sextant serve` can be told, from flags or a YAML file (flags win).
 ///
-/// YAML keys mirror the flags: `data`, `listen`, `retention`, `retention_size`.
+/// YAML keys mirror the flags: `data`, `listen`, `retention`, `retention_size`, `collect_host`,
+/// `collect_interval`.
 public struct ServerConfig: Sendable {
     public var dataDirectory = "./sextant-data"
     public var host = "127.0.0.1"
@@ -21,6 +22,10 @@ public struct ServerConfig: Sendable {
     public var maintenanceInterval: Duration = .seconds(30)
     /// How often the WAL is fsynced (acknowledged writes already survive a process crash).
     public var walSyncInterval: Duration = .seconds(1)
+    /// Whether this host's /proc and /sys are collected as node_exporter would report them.
+    public var collectHost = true
+    /// Time between host collections.
+    public var collectInterval: Duration = .seconds(15)
 
     public init() {}
 
@@ -33,6 +38,18 @@ public struct ServerConfig: Sendable {
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         self.host = host.isEmpty ? "0.0.0.0" : host
         self.port = port
+    }
+
+    /// The listen address as HOST:PORT (`[V6]:PORT`), the `instance` of Sextant's own series.
+    public var listenAddress: String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+
+    /// Sets `collectInterval` from a duration such as `15s`; it must be positive.
+    public mutating func setCollectInterval(_ s: String) throws {
+        let ms = try parseDuration(s)
+        guard ms > 0 else { throw ConfigError("the host collection interval must be positive, got \"\(s)\"") }
+        collectInterval = .milliseconds(ms)
     }
 
     /// Applies the settings in a YAML file.
@@ -53,7 +70,7 @@ public struct ServerConfig: Sendable {
             if node == nil { return }
             throw ConfigError("config file \(path) must hold a mapping of settings")
         }
-        let known: Set = ["data", "listen", "retention", "retention_size"]
+        let known: Set = ["data", "listen", "retention", "retention_size", "collect_host", "collect_interval"]
         if let unknown = root.keys.first(where: { !known.contains($0) }) {
             throw ConfigError("config file \(path): unknown setting \"\(unknown)\" (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -61,6 +78,11 @@ public struct ServerConfig: Sendable {
         if let v = root["listen"] { try setListen("\(v)") }
         if let v = root["retention"] { db.retention = try parseDuration("\(v)") }
         if let v = root["retention_size"] { db.retentionBytes = try parseBytes("\(v)") }
+        if let v = root["collect_host"] {
+            guard let on = v as? Bool else { throw ConfigError("config file \(path): collect_host must be true or false, got \"\(v)\"") }
+            collectHost = on
+        }
+        if let v = root["collect_interval"] { try setCollectInterval("\(v)") }
     }
 }
 
