@@ -47,12 +47,13 @@ let package = Package(
         // Test and benchmark helper: reads gen_events.py's workload (not shipped).
         .target(name: "EventFixtures", dependencies: ["EventStore"]),
         .target(name: "PromQL", dependencies: ["TSDB"]),
+        .target(name: "Insights", dependencies: ["PromQL", "TSDB", "Statistics"]),
         .target(name: "PromQLTest", dependencies: [
             "PromQL", "TSDB",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Web", dependencies: [
-            "TSDB", "Ingest", "PromQL", "EventStore",
+            "TSDB", "Ingest", "PromQL", "EventStore", "Insights",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -61,13 +62,13 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "sextant", dependencies: [
-            "Web", "PromQL", "PromQLTest",
+            "Web", "PromQL", "PromQLTest", "Insights",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Test helper: the child process EventStoreTests kill -9s (not shipped).
         .executableTarget(name: "EventStoreCrashChild", dependencies: ["EventStore"]),
         .executableTarget(name: "SextantBench", dependencies: [
-            "TSDB", "PromQL", "EventStore", "Statistics", "Ingest", "Analytics", "EventFixtures",
+            "TSDB", "PromQL", "EventStore", "Statistics", "Ingest", "Analytics", "EventFixtures", "Insights",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The library apps link to report to Sextant; it depends on none of the server's modules.
@@ -99,6 +100,7 @@ let package = Package(
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "EventStore", "EventFixtures", "Statistics"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TSDB", "EventStore"], resources: [.copy("Host/Fixtures")]),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL", "PromQLTest", "TSDB"]),
+        .testTarget(name: "InsightsTests", dependencies: ["Insights", "PromQL", "TSDB", "Statistics"]),
         .testTarget(name: "SextantClientTests", dependencies: [
             "SextantClient",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -109,7 +111,7 @@ let package = Package(
             .product(name: "CompressNIO", package: "compress-nio"),
         ]),
         .testTarget(name: "WebTests", dependencies: [
-            "Web", "EventStore",
+            "Web", "EventStore", "Insights",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),

@@ -79,6 +79,15 @@ public enum Forecaster {
         if season == nil && options.method == .auto, let m = options.fallbackSeasonLength, (2...1000).contains(m) {
             season = m
         }
+        if let m = season, seasonalWork(values.count, m) > maxSeasonalWork {
+            // A period asked for is refused; one detected or offered is only not tried.
+            if options.seasonLength != nil || options.method == .holtWinters {
+                throw InsightsError(.tooLarge, "a seasonal fit of \(values.count) values with seasonLength \(m) is too costly "
+                    + "(values × (seasonLength + 2)² = \(seasonalWork(values.count, m)); at most \(maxSeasonalWork)): send fewer "
+                    + "values, downsample them, or use a shorter season")
+            }
+            season = nil
+        }
         if options.method == .holtWinters {
             guard let m = season else {
                 throw .invalid("no seasonality was detected in the values; give seasonLength for holt_winters")
@@ -115,6 +124,14 @@ public enum Forecaster {
         return Forecast(method: chosen, seasonLength: season, points: points,
                         backtests: backtests, heldBack: heldBack, model: model)
     }
+
+    /// Bound on n·(m + 2)², the cost of one SSE evaluation of a seasonal fit (`ExponentialSmoothing.fit`
+    /// is O(n·p²) per evaluation, p = m + 2 states, over a few hundred evaluations): about a
+    /// second per fit in a release build. A week of half-hourly values with a daily season
+    /// (336 × 50²) costs a quarter of it.
+    public static let maxSeasonalWork = 4_000_000
+
+    static func seasonalWork(_ n: Int, _ m: Int) -> Int { n * (m + 2) * (m + 2) }
 
     static func validate(_ values: [Double], _ options: ForecastOptions) throws(InsightsError) {
         if values.count < 3 { throw .invalid("values has \(values.count) entries; at least 3 needed") }

@@ -38,6 +38,7 @@ extension Comparison {
             "count".padding(16) + String(baseline.count).padding(14) + String(current.count).padding(14),
             row("mean", baseline.mean, current.mean),
             row("median", baseline.median, current.median),
+            row("p50", baseline.p50, current.p50),
             row("p95", baseline.p95, current.p95),
             row("p99", baseline.p99, current.p99),
             row("std dev", baseline.standardDeviation, current.standardDeviation),

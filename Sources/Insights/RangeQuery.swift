@@ -10,10 +10,17 @@ import TSDB
 public typealias RangeQuery = (_ query: String, _ start: Int64, _ end: Int64, _ step: Int64) throws -> [SeriesSamples]
 
 extension Engine {
-    /// A `RangeQuery` that evaluates with this engine, reading through `querier`.
+    /// A `RangeQuery` that evaluates with this engine's options, reading through `querier`.
+    /// `options.timeout` bounds the analysis as a whole, counted from this call: each query gets
+    /// what is left of it, so an analysis of many queries takes no longer than one query may.
     public func insightsQuery(querier: @escaping @Sendable (Int64, Int64) -> Querier) -> RangeQuery {
-        { query, start, end, step in
-            let result = try self.rangeQuery(query, start: start, end: end, step: max(step, 1), querier: querier)
+        let deadline = ContinuousClock.now.advanced(by: options.timeout)
+        let options = self.options
+        return { query, start, end, step in
+            var remaining = options
+            remaining.timeout = ContinuousClock.now.duration(to: deadline)
+            if remaining.timeout <= .zero { throw PromQLError(.timeout, "query timed out in expression evaluation") }
+            let result = try Engine(options: remaining).rangeQuery(query, start: start, end: end, step: max(step, 1), querier: querier)
             guard case .matrix(let series) = result.value else { return [] }
             return series
         }

@@ -82,4 +82,13 @@ struct InsightsParameters {
         let perPoint = max(1, (longest + 999) / 1000)
         return (perPoint + 999) / 1000 * 1000
     }
+
+    /// The smallest of 1m, 5m, 10m, 15m, 30m, 1h, 2h, 3h, 6h, 12h, 1d giving at most 400 points
+    /// over `span` (ms): a step that divides a day, so capacity forecasts can use a daily season
+    /// (48 steps at 30m for a week), and few enough points for a seasonal fit to be quick.
+    static func dayAlignedStep(span: Int64) -> Int64 {
+        let minutes: [Int64] = [1, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440]
+        for m in minutes where span / (m * 60_000) < 400 { return m * 60_000 }
+        return 86_400_000
+    }
 }
