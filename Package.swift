@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "Statistics", dependencies: [
             .product(name: "RealModule", package: "swift-numerics"),
         ]),
+        // UTC calendar arithmetic and RFC 3339 text, shared by every module that names days.
+        .target(name: "UTCTime"),
         .target(name: "DiskIO", dependencies: [
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -34,26 +36,26 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "EventStore", dependencies: [
-            "DiskIO",
+            "DiskIO", "UTCTime",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Ingest", dependencies: [
-            "TSDB", "EventStore",
+            "TSDB", "EventStore", "UTCTime",
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .target(name: "Analytics", dependencies: ["EventStore", "Statistics"]),
+        .target(name: "Analytics", dependencies: ["EventStore", "Statistics", "UTCTime"]),
         // Test and benchmark helper: reads gen_events.py's workload (not shipped).
         .target(name: "EventFixtures", dependencies: ["EventStore"]),
-        .target(name: "PromQL", dependencies: ["TSDB"]),
-        .target(name: "Insights", dependencies: ["PromQL", "TSDB", "Statistics"]),
+        .target(name: "PromQL", dependencies: ["TSDB", "UTCTime"]),
+        .target(name: "Insights", dependencies: ["PromQL", "TSDB", "Statistics", "UTCTime"]),
         .target(name: "PromQLTest", dependencies: [
             "PromQL", "TSDB",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Web", dependencies: [
-            "TSDB", "Ingest", "PromQL", "EventStore", "Insights",
+            "TSDB", "Ingest", "PromQL", "EventStore", "UTCTime", "Insights",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -68,11 +70,12 @@ let package = Package(
         // Test helper: the child process EventStoreTests kill -9s (not shipped).
         .executableTarget(name: "EventStoreCrashChild", dependencies: ["EventStore"]),
         .executableTarget(name: "SextantBench", dependencies: [
-            "TSDB", "PromQL", "EventStore", "Statistics", "Ingest", "Analytics", "EventFixtures", "Insights",
+            "TSDB", "PromQL", "EventStore", "Statistics", "Ingest", "Analytics", "EventFixtures", "UTCTime", "Insights",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // The library apps link to report to Sextant; it depends on none of the server's modules.
+        // The library apps link to report to Sextant; of the server's modules it uses only UTCTime.
         .target(name: "SextantClient", dependencies: [
+            "UTCTime",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -97,9 +100,10 @@ let package = Package(
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["Fixtures"]),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB", "DiskIO"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore"]),
-        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "EventStore", "EventFixtures", "Statistics"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "EventStore", "EventFixtures", "Statistics", "UTCTime"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TSDB", "EventStore"], resources: [.copy("Host/Fixtures")]),
-        .testTarget(name: "PromQLTests", dependencies: ["PromQL", "PromQLTest", "TSDB"]),
+        .testTarget(name: "UTCTimeTests", dependencies: ["UTCTime"]),
+        .testTarget(name: "PromQLTests", dependencies: ["PromQL", "PromQLTest", "TSDB", "UTCTime"]),
         .testTarget(name: "InsightsTests", dependencies: ["Insights", "PromQL", "TSDB", "Statistics"]),
         .testTarget(name: "SextantClientTests", dependencies: [
             "SextantClient",

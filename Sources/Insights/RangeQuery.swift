@@ -1,4 +1,5 @@
 import PromQL
+import UTCTime
 import TSDB
 
 /// How Insights reads metrics: evaluate a PromQL query at `start, start + step, … ≤ end`
@@ -108,4 +109,4 @@ enum SeriesFetch {
 }
 
 /// `2026-01-01T00:00:00Z` for a time in ms (seconds truncated), for messages.
-func formatTime(_ ms: Int64) -> String { DateFunctions.rfc3339(milliseconds: ms) }
+func formatTime(_ ms: Int64) -> String { CivilTime.timestampLabel(ms) }
