@@ -126,34 +126,32 @@ public struct SystemSnapshot: Sendable {
         try endpoint(q.endpointBuckets) { $0.buckets = Int($1.value) }
 
         var hosts: [String: HostStats] = [:]
-        func host(_ text: String, keepMax: Bool = false, _ path: WritableKeyPath<HostStats, Measured?>) throws {
-            for e in try run(text) {
-                let instance = e.labels["instance"] ?? ""
-                let name = hostName(instance)
-                var h = hosts[name, default: HostStats(host: name)]
-                if !h.instances.contains(instance) { h.instances.append(instance) }
-                if !keepMax || (h[keyPath: path]?.value ?? -.infinity) < e.value { h[keyPath: path] = m(e) }
-                hosts[name] = h
-            }
-        }
-        try host(q.instanceRequests, keepMax: true, \.requests)
-        try host(q.instanceErrors, keepMax: true, \.errors)
-        try host(q.instanceP99, keepMax: true, \.p99)
-        try host(q.cpu, keepMax: true, \.cpu)
-        try host(q.memory, keepMax: true, \.memory)
-        try host(q.disk, keepMax: true, \.disk)
-        try host(q.diskIO, keepMax: true, \.diskIO)
-        try host(q.networkReceive, keepMax: true, \.network)
-        try host(q.networkTransmit, keepMax: true, \.network)
-        try host(q.networkErrors, keepMax: true, \.networkErrors)
-        for e in try run(q.up) {
+        /// Files `e` under its instance's host and applies `change` to that host.
+        func file(_ e: Evidence, _ change: (inout HostStats) -> Void) {
             let instance = e.labels["instance"] ?? ""
             let name = hostName(instance)
             var h = hosts[name, default: HostStats(host: name)]
             if !h.instances.contains(instance) { h.instances.append(instance) }
-            h.targets.append(e)
+            change(&h)
             hosts[name] = h
         }
+        /// Keeps, per host, the highest value of the query's series (the fullest disk, the busiest link).
+        func host(_ text: String, _ path: WritableKeyPath<HostStats, Measured?>) throws {
+            for e in try run(text) {
+                file(e) { h in if (h[keyPath: path]?.value ?? -.infinity) < e.value { h[keyPath: path] = m(e) } }
+            }
+        }
+        try host(q.instanceRequests, \.requests)
+        try host(q.instanceErrors, \.errors)
+        try host(q.instanceP99, \.p99)
+        try host(q.cpu, \.cpu)
+        try host(q.memory, \.memory)
+        try host(q.disk, \.disk)
+        try host(q.diskIO, \.diskIO)
+        try host(q.networkReceive, \.network)
+        try host(q.networkTransmit, \.network)
+        try host(q.networkErrors, \.networkErrors)
+        for e in try run(q.up) { file(e) { $0.targets.append(e) } }
         return SystemSnapshot(time: time, window: window,
                               endpoints: endpoints.values.sorted { $0.labels < $1.labels },
                               hosts: hosts.values.map { var h = $0; h.instances.sort(); return h }.sorted { $0.host < $1.host })
