@@ -49,12 +49,13 @@ let package = Package(
         // Test and benchmark helper: reads gen_events.py's workload (not shipped).
         .target(name: "EventFixtures", dependencies: ["EventStore"]),
         .target(name: "PromQL", dependencies: ["TSDB", "Statistics", "UTCTime"]),
+        .target(name: "Insights", dependencies: ["PromQL", "TSDB", "Statistics", "UTCTime"]),
         .target(name: "PromQLTest", dependencies: [
             "PromQL", "TSDB",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Web", dependencies: [
-            "TSDB", "Ingest", "PromQL", "EventStore", "UTCTime",
+            "TSDB", "Ingest", "PromQL", "EventStore", "UTCTime", "Insights",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -63,13 +64,13 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "sextant", dependencies: [
-            "Web", "PromQL", "PromQLTest",
+            "Web", "PromQL", "PromQLTest", "Insights",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Test helper: the child process EventStoreTests kill -9s (not shipped).
         .executableTarget(name: "EventStoreCrashChild", dependencies: ["EventStore"]),
         .executableTarget(name: "SextantBench", dependencies: [
-            "TSDB", "PromQL", "EventStore", "Statistics", "Ingest", "Analytics", "EventFixtures", "UTCTime",
+            "TSDB", "PromQL", "EventStore", "Statistics", "Ingest", "Analytics", "EventFixtures", "UTCTime", "Insights",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The library apps link to report to Sextant; of the server's modules it uses only UTCTime.
@@ -103,6 +104,7 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TSDB", "EventStore"], resources: [.copy("Host/Fixtures")]),
         .testTarget(name: "UTCTimeTests", dependencies: ["UTCTime"]),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL", "PromQLTest", "Statistics", "TSDB", "UTCTime"]),
+        .testTarget(name: "InsightsTests", dependencies: ["Insights", "PromQL", "TSDB", "Statistics"]),
         .testTarget(name: "SextantClientTests", dependencies: [
             "SextantClient",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -113,7 +115,7 @@ let package = Package(
             .product(name: "CompressNIO", package: "compress-nio"),
         ]),
         .testTarget(name: "WebTests", dependencies: [
-            "Web", "EventStore",
+            "Web", "EventStore", "Insights",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
