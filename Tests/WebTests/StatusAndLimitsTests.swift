@@ -115,7 +115,7 @@ import Testing
             // a moment to reach the gate: until it does, a short query just runs, so ask again.
             var answers: [(status: HTTPResponse.Status, type: String?, error: String?)] = []
             for _ in 0..<40 {
-                let answer = try await client.execute(uri: "/api/v1/query?query=1&timeout=0.3", method: .get) { r in
+                let answer: (status: HTTPResponse.Status, type: String?, error: String?) = try await client.execute(uri: "/api/v1/query?query=1&timeout=0.3", method: .get) { r in
                     let doc = try json(r.body)
                     return (r.status, doc["errorType"] as? String, doc["error"] as? String)
                 }
