@@ -26,6 +26,8 @@ let package = Package(
         .target(name: "Statistics", dependencies: [
             .product(name: "RealModule", package: "swift-numerics"),
         ]),
+        // UTC calendar arithmetic and RFC 3339 text, shared by every module that names days.
+        .target(name: "UTCTime"),
         .target(name: "DiskIO", dependencies: [
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -35,29 +37,30 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "EventStore", dependencies: [
-            "DiskIO",
+            "DiskIO", "UTCTime",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Ingest", dependencies: [
-            "TSDB", "EventStore",
+            "TSDB", "EventStore", "UTCTime",
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .target(name: "Analytics", dependencies: ["EventStore", "Statistics"]),
+        .target(name: "Analytics", dependencies: ["EventStore", "Statistics", "UTCTime"]),
         // Test and benchmark helper: reads gen_events.py's workload (not shipped).
         .target(name: "EventFixtures", dependencies: ["EventStore"]),
         // Relational state (saved cohorts; later dashboards, rules, silences, tokens) in SQLite.
         .target(name: "AppState", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .target(name: "PromQL", dependencies: ["TSDB"]),
+        .target(name: "PromQL", dependencies: ["TSDB", "Statistics", "UTCTime"]),
+        .target(name: "Insights", dependencies: ["PromQL", "TSDB", "Statistics", "UTCTime"]),
         .target(name: "PromQLTest", dependencies: [
             "PromQL", "TSDB",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Web", dependencies: [
-            "TSDB", "Ingest", "PromQL", "EventStore", "Analytics", "AppState",
+            "TSDB", "Ingest", "PromQL", "EventStore", "UTCTime", "Insights", "Analytics", "AppState",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -66,17 +69,18 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "sextant", dependencies: [
-            "Web", "PromQL", "PromQLTest",
+            "Web", "PromQL", "PromQLTest", "Insights",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Test helper: the child process EventStoreTests kill -9s (not shipped).
         .executableTarget(name: "EventStoreCrashChild", dependencies: ["EventStore"]),
         .executableTarget(name: "SextantBench", dependencies: [
-            "TSDB", "PromQL", "EventStore", "Statistics", "Ingest", "Analytics", "EventFixtures",
+            "TSDB", "PromQL", "EventStore", "Statistics", "Ingest", "Analytics", "EventFixtures", "UTCTime", "Insights",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // The library apps link to report to Sextant; it depends on none of the server's modules.
+        // The library apps link to report to Sextant; of the server's modules it uses only UTCTime.
         .target(name: "SextantClient", dependencies: [
+            "UTCTime",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -101,9 +105,11 @@ let package = Package(
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["Fixtures"]),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB", "DiskIO"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore"]),
-        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "EventStore", "EventFixtures", "Statistics"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "EventStore", "EventFixtures", "Statistics", "UTCTime"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TSDB", "EventStore"], resources: [.copy("Host/Fixtures")]),
-        .testTarget(name: "PromQLTests", dependencies: ["PromQL", "PromQLTest", "TSDB"]),
+        .testTarget(name: "UTCTimeTests", dependencies: ["UTCTime"]),
+        .testTarget(name: "PromQLTests", dependencies: ["PromQL", "PromQLTest", "Statistics", "TSDB", "UTCTime"]),
+        .testTarget(name: "InsightsTests", dependencies: ["Insights", "PromQL", "TSDB", "Statistics"]),
         .testTarget(name: "SextantClientTests", dependencies: [
             "SextantClient",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -115,7 +121,7 @@ let package = Package(
         ]),
         .testTarget(name: "AppStateTests", dependencies: ["AppState"]),
         .testTarget(name: "WebTests", dependencies: [
-            "Web", "EventStore", "Analytics", "AppState",
+            "Web", "EventStore", "Insights", "Analytics", "AppState",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),

@@ -37,7 +37,7 @@ def main():
     files = sorted(f for f in (os.path.join(a.data, n) for n in os.listdir(a.data)) if f.endswith(".bin"))
     work = tempfile.mkdtemp(prefix="query-profile-")
     server = subprocess.Popen([".build/release/sextant", "serve", "--data", work, "--listen", f"127.0.0.1:{a.port}",
-                               "--log-level", "warning"])
+                               "--log-level", "warning", "--collect.host=false"])
     base = f"http://127.0.0.1:{a.port}"
     try:
         peers.wait_ready(base, "/-/ready", server)

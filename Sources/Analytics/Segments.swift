@@ -1,4 +1,5 @@
 import EventStore
+import UTCTime
 
 /// Users split by recency and frequency at one instant, `as_of`, by documented rules:
 /// - active: an event in the last `active_days` days before `as_of`;

@@ -1,4 +1,5 @@
 import DiskIO
+import UTCTime
 
 /// What one `EventStore.maintain()` run did.
 public struct MaintenanceReport: Sendable, Equatable {
@@ -46,7 +47,7 @@ extension EventStore {
                 if group.count > 1 { report.compactedSegments += group.count }
                 if r.deleted { report.deletedSegments += group.count }
             }
-            let dedupDay = (now &- options.dedupWindow.milliseconds).floorDiv(StoreFiles.dayMillis)
+            let dedupDay = CivilTime.floorDiv(now &- options.dedupWindow.milliseconds, StoreFiles.dayMillis)
             let batchHorizon = now &- options.batchWindow.milliseconds
             state.withLock { s in
                 s.ids = s.ids.filter { $0.value >= dedupDay }

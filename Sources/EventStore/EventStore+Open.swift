@@ -1,5 +1,6 @@
 import DiskIO
 import Logging
+import UTCTime
 
 extension EventStore {
     /// Opens every segment in `<directory>/segments`: leftover `.tmp` files of a crashed
@@ -120,7 +121,7 @@ extension EventStore {
 extension EventStore.State {
     /// Adds an event to the head (the caller has checked its id is new).
     mutating func insert(_ e: Event, hash: Int, now: Int64) {
-        let day = e.timestamp.floorDiv(StoreFiles.dayMillis)
+        let day = CivilTime.floorDiv(e.timestamp, StoreFiles.dayMillis)
         head[day, default: EventStore.HeadPartition()].events.append(e)
         head[day]!.block = nil
         head[day]!.version += 1

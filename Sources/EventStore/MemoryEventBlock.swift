@@ -1,3 +1,5 @@
+import UTCTime
+
 /// Events held in memory as decoded columns: the store's unflushed head, and the reader tests use.
 public struct MemoryEventBlock: EventBlock {
     public let count: Int
@@ -65,7 +67,7 @@ public struct MemoryEventReader: EventReader {
     /// `(alias, person)` merges applied after the events.
     public init(events: [Event], aliases: [(String, String)] = []) {
         let termDictionary = TermDictionary(), userDictionary = UserDictionary()
-        let byDay = Dictionary(grouping: events) { $0.timestamp.floorDiv(86_400_000) }
+        let byDay = Dictionary(grouping: events) { CivilTime.floorDiv($0.timestamp, CivilTime.msPerDay) }
         stored = byDay.keys.sorted().map { MemoryEventBlock(events: byDay[$0]!, terms: termDictionary, users: userDictionary) }
         for (alias, person) in aliases { userDictionary.merge(alias, into: person) }
         terms = termDictionary
@@ -77,10 +79,3 @@ public struct MemoryEventReader: EventReader {
     }
 }
 
-extension Int64 {
-    /// Division rounding toward negative infinity.
-    func floorDiv(_ d: Int64) -> Int64 {
-        let q = self / d
-        return (self % d != 0 && (self < 0) != (d < 0)) ? q - 1 : q
-    }
-}

@@ -1,3 +1,5 @@
+import UTCTime
+
 /// Names and constants of the event store's files (docs/format/events.md).
 enum StoreFiles {
     /// `<store>/wal`: the write-ahead log.
@@ -15,34 +17,12 @@ enum StoreFiles {
     /// Bytes after the table of contents: its length (u32), its CRC32C (u32), the magic.
     static let trailerSize = 16
 
-    static let dayMillis: Int64 = 86_400_000
+    static let dayMillis = CivilTime.msPerDay
 
     /// `20260115-0000000042.seg`: the UTC day, then the store-wide sequence number.
     static func segmentName(day: Int64, sequence: UInt64) -> String {
         let digits = String(sequence)
-        return civilDate(day) + "-" + String(repeating: "0", count: max(0, 10 - digits.count)) + digits + segmentSuffix
-    }
-
-    /// `yyyymmdd` of a day number (days since 1970-01-01, at most year 9999), Gregorian.
-    /// Walks years then months: called once per segment name, so clarity beats speed.
-    static func civilDate(_ day: Int64) -> String {
-        func isLeap(_ y: Int64) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
-        var rest = max(0, day), year: Int64 = 1970
-        while rest >= (isLeap(year) ? 366 : 365) {
-            rest -= isLeap(year) ? 366 : 365
-            year += 1
-        }
-        let lengths: [Int64] = [31, isLeap(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        var month = 0
-        while rest >= lengths[month] {
-            rest -= lengths[month]
-            month += 1
-        }
-        func pad(_ v: Int64, _ n: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, n - s.count)) + s
-        }
-        return pad(year, 4) + pad(Int64(month + 1), 2) + pad(rest + 1, 2)
+        return CivilTime.compactDateLabel(days: max(0, day)) + "-" + String(repeating: "0", count: max(0, 10 - digits.count)) + digits + segmentSuffix
     }
 }
 

@@ -277,11 +277,7 @@ public enum RemoteWriteDecoder {
         @inline(__always)
         func expect(_ wire: WireType, _ wanted: WireType, _ name: String, _ field: UInt64,
                     at offset: Int) throws(IngestError) {
-            guard wire == wanted else {
-                throw IngestError(.badProtobuf,
-                                  "\(name) (field \(field)) has wire type \(wire.name), expected \(wanted.name)",
-                                  offset: offset)
-            }
+            try ProtobufReader.expect(wire, wanted, name, field, at: offset)
         }
     }
 }

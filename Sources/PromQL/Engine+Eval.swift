@@ -191,6 +191,7 @@ struct Evaluator {
         var inputs = [StepInput](repeating: .none, count: values.count)
         var out: [EvalSeries] = []
         var index: [Labels: Int] = [:]
+        var lastBySource: [(labels: Labels, out: Int)?] = []
         let n = numSteps
         for step in 0..<n {
             try state.checkAlive()
@@ -220,12 +221,27 @@ struct Evaluator {
                 return result.map { EvalSeries(labels: $0.labels, points: [Sample(t: ts, v: $0.v)], dropName: $0.dropName) }
             }
             for r in result {
+                // A result usually keeps its source's label set from step to step, and equal
+                // labels sharing storage compare by identity: try the source's last series
+                // before hashing the label set.
+                if r.source < lastBySource.count, let hit = lastBySource[r.source], hit.labels == r.labels {
+                    if out[hit.out].points.last?.t == ts {
+                        throw Evaluator.error("vector cannot contain metrics with the same labelset")
+                    }
+                    out[hit.out].points.append(Sample(t: ts, v: r.v))
+                    continue
+                }
+                if r.source >= lastBySource.count {
+                    lastBySource.append(contentsOf: repeatElement(nil, count: r.source + 1 - lastBySource.count))
+                }
                 if let k = index[r.labels] {
+                    lastBySource[r.source] = (r.labels, k)
                     if out[k].points.last?.t == ts {
                         throw Evaluator.error("vector cannot contain metrics with the same labelset")
                     }
                     out[k].points.append(Sample(t: ts, v: r.v))
                 } else {
+                    lastBySource[r.source] = (r.labels, out.count)
                     index[r.labels] = out.count
                     var pts: [Sample] = []
                     pts.reserveCapacity(n - step)

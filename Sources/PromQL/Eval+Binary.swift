@@ -160,10 +160,15 @@ extension Evaluator {
         var rightSigs = [StepSample?](repeating: nil, count: numSigs)
         var matchedOne = [Bool](repeating: false, count: numSigs)
         var matchedMany = [Set<Labels>?](repeating: nil, count: numSigs)
-        var metricCache: [Labels: [Labels: Labels]] = [:]
+        // A step sample's labels are its source series', so the result metric of a pair is fixed
+        // by the pair of sources: remember the last one per left source (a left series matches
+        // one right series per step, nearly always the same one) instead of hashing label sets.
+        let leftCount = oneToMany ? rhsSeries.count : lhsSeries.count
+        var metricCache = [(right: Int, metric: Labels)?](repeating: nil, count: leftCount)
 
-        func resultMetric(_ l: Labels, _ r: Labels) -> Labels {
-            if let hit = metricCache[l]?[r] { return hit }
+        func resultMetric(_ ls: StepSample, _ rs: StepSample) -> Labels {
+            if let hit = metricCache[ls.source], hit.right == rs.source { return hit.metric }
+            let l = ls.labels, r = rs.labels
             var res = l
             if Evaluator.changesMetricSchema(op) { res = res.droppingMetadata }
             if m.card == .oneToOne {
@@ -172,7 +177,7 @@ extension Evaluator {
             for name in m.include {
                 res = res.setting(name, r[name] ?? "")
             }
-            metricCache[l, default: [:]][r] = res
+            metricCache[ls.source] = (rs.source, res)
             return res
         }
 
@@ -210,7 +215,7 @@ extension Evaluator {
                 if returnBool {
                     value = keep ? 1 : 0
                 }
-                let metric = resultMetric(ls.labels, rs.labels)
+                let metric = resultMetric(ls, rs)
                 if m.card == .oneToOne {
                     if matchedOne[sig] {
                         throw Evaluator.error("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)")
@@ -223,7 +228,7 @@ extension Evaluator {
                     }
                 }
                 if !keep && !returnBool { continue }
-                out.append(StepSample(labels: metric, v: value, dropName: returnBool))
+                out.append(StepSample(labels: metric, v: value, dropName: returnBool, source: ls.source))
             }
             return out
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Statistics
 import TSDB
 
 extension Evaluator {
@@ -77,7 +78,7 @@ extension Evaluator {
                 guard case .vector(let vec) = inputs[0] else { return [] }
                 var toNearest = 1.0
                 if inputs.count > 1, case .scalar(let t) = inputs[1] { toNearest = t }
-                return vec.map { StepSample(labels: $0.labels, v: MathFunctions.round($0.v, toNearest: toNearest), dropName: true) }
+                return vec.map { StepSample(labels: $0.labels, v: MathFunctions.round($0.v, toNearest: toNearest), dropName: true, source: $0.source) }
             }
         case "clamp", "clamp_min", "clamp_max":
             return try rangeEval(args) { _, _, inputs throws(PromQLError) in
@@ -93,7 +94,7 @@ extension Evaluator {
                     }
                 }
                 if hi < lo { return [] }
-                return vec.map { StepSample(labels: $0.labels, v: MathFunctions.clamp($0.v, min: lo, max: hi) ?? .nan, dropName: true) }
+                return vec.map { StepSample(labels: $0.labels, v: MathFunctions.clamp($0.v, min: lo, max: hi) ?? .nan, dropName: true, source: $0.source) }
             }
         case "vector":
             return try rangeEval(args) { _, _, inputs throws(PromQLError) in
@@ -103,7 +104,7 @@ extension Evaluator {
         case "timestamp":
             return try rangeEval(args) { _, ts, inputs throws(PromQLError) in
                 guard case .vector(let vec) = inputs[0] else { return [] }
-                return vec.map { StepSample(labels: $0.labels, v: Double(ts) / 1000, dropName: true) }
+                return vec.map { StepSample(labels: $0.labels, v: Double(ts) / 1000, dropName: true, source: $0.source) }
             }
         case "absent":
             let labels = Evaluator.absentLabels(args[0])
@@ -303,7 +304,7 @@ extension Evaluator {
             let pos = args[0].position
             return { w, _, _, _, p throws(PromQLError) in
                 let phi = p.first ?? .nan
-                if Quantile.isInvalidPhi(phi) { state.annotations.add(.invalidQuantile(phi), at: pos) }
+                if PrometheusQuantile.isInvalidPhi(phi) { state.annotations.add(.invalidQuantile(phi), at: pos) }
                 return OverTimeFunctions.quantile(phi, w)
             }
         case "double_exponential_smoothing":
@@ -331,7 +332,7 @@ extension Evaluator {
                 if case .scalar(let v) = inp { scalars.append((v, args[i].position)) }
             }
             if name != "histogram_fraction" {
-                for (q, pos) in scalars where Quantile.isInvalidPhi(q) {
+                for (q, pos) in scalars where PrometheusQuantile.isInvalidPhi(q) {
                     state.annotations.add(.invalidQuantile(q), at: pos)
                 }
             }

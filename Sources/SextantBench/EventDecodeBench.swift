@@ -2,6 +2,7 @@ import ArgumentParser
 import EventStore
 import Foundation
 import Ingest
+import UTCTime
 
 /// Decoding of native event batches (`POST /api/analytics/events`), the way gen_events.py's
 /// workload arrives: batches of 1,000 events. Compares Sextant's decoder with Foundation's

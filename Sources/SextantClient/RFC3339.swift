@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import UTCTime
 
 /// RFC 3339 timestamps in UTC with milliseconds, `2026-01-31T09:05:00.123Z`: the form of every
 /// time in Sextant's event format. Written by hand so it needs no formatter object, locale or
@@ -15,8 +16,8 @@ enum RFC3339 {
 
     static func string(unixMillis: Int64) -> String {
         let clamped = max(min(unixMillis, 253_402_300_799_999), -62_167_219_200_000)
-        let (days, msOfDay) = floorDivide(clamped, 86_400_000)
-        let (year, month, day) = civil(fromDays: days)
+        let msOfDay = CivilTime.floorMod(clamped, CivilTime.msPerDay)
+        let (year, month, day) = CivilTime.date(days: CivilTime.floorDiv(clamped, CivilTime.msPerDay))
         let seconds = msOfDay / 1000
         // "YYYY-MM-DDTHH:MM:SS.mmmZ", written digit by digit into a fixed buffer.
         return String(unsafeUninitializedCapacity: 24) { out in
@@ -38,24 +39,5 @@ enum RFC3339 {
                 (UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: "T"), UInt8(ascii: ":"), UInt8(ascii: ":"), UInt8(ascii: "."), UInt8(ascii: "Z"))
             return 24
         }
-    }
-
-    private static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
-        let q = a / b, r = a % b
-        return r < 0 ? (q - 1, r + b) : (q, r)
-    }
-
-    /// Proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
-    /// `civil_from_days`).
-    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -22,19 +22,9 @@ public func median(_ values: [Double]) throws(StatisticsError) -> Double {
 
 /// Prometheus's `quantile` aggregation: the same linear interpolation (rank = q(n − 1)), but
 /// never throws: NaN for no values or a NaN q, −∞ for q < 0 and +∞ for q > 1, as Prometheus
-/// documents. NaN values sort below every number, as in Prometheus, so they take the lowest
-/// ranks. Computed as x[lo]·(1 − w) + x[hi]·w, Prometheus's own expression, so results agree
-/// to the last bit.
+/// documents; NaN values take the lowest ranks. See `PrometheusQuantile`.
 public func prometheusQuantile(_ q: Double, _ values: [Double]) -> Double {
-    if values.isEmpty || q.isNaN { return .nan }
-    if q < 0 { return -.infinity }
-    if q > 1 { return .infinity }
-    let sorted = values.sorted { a, b in a.isNaN ? !b.isNaN : (!b.isNaN && a < b) }
-    let rank = q * Double(sorted.count - 1)
-    let lower = Int(rank.rounded(.down))
-    let upper = min(sorted.count - 1, lower + 1)
-    let weight = rank - rank.rounded(.down)
-    return sorted[lower] * (1 - weight) + sorted[upper] * weight
+    PrometheusQuantile.quantile(q, of: values)
 }
 
 enum Quantiles {

@@ -23,7 +23,9 @@ public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(lab
     let metadata = MetadataStore()
     ReadRoutes(db: db).register(on: router)
     StatusRoutes(db: db, metadata: metadata).register(on: router)
-    QueryRoutes(db: db, options: config.query, maxConcurrency: config.maxConcurrentQueries).register(on: router)
+    let queries = QueryRoutes(db: db, options: config.query, maxConcurrency: config.maxConcurrentQueries)
+    queries.register(on: router)
+    InsightsRoutes(queries: queries, retention: config.db.retention, dataDirectory: config.dataDirectory).register(on: router)
     let write = RemoteWriteHandler(db: db, metadata: metadata, limits: config.limits, logger: logger)
     router.post("/api/v1/write") { req, ctx in try await write.handle(req, context: ctx) }
     var storeOptions = EventStoreOptions()

@@ -109,9 +109,10 @@ struct QueryRoutes: Sendable {
         return min(.milliseconds(ms), options.timeout)
     }
 
-    /// Waits for a slot at the gate, then runs a query on the evaluation queue with what is left
-    /// of its timeout, mapping its errors onto Prometheus's types.
-    func run(timeout: Duration, _ body: @escaping @Sendable (Engine) throws -> QueryResult) async throws -> QueryResult {
+    /// Waits for a slot at the gate, then runs a query (or an analysis made of queries) on the
+    /// evaluation queue with what is left of its timeout, mapping engine errors onto
+    /// Prometheus's types.
+    func run<T: Sendable>(timeout: Duration, _ body: @escaping @Sendable (Engine) throws -> T) async throws -> T {
         let queued = ContinuousClock.now
         guard await gate.enter(timeout: timeout) else {
             throw APIError(.timeout, "query timed out in query queue")

@@ -1,4 +1,5 @@
 import TSDB
+import UTCTime
 
 /// Parses a series selector as `match[]` takes it: `name`, `name{a="x",b!~"y.*"}` or `{a="x"}`.
 ///
@@ -125,51 +126,7 @@ func parseTime(_ s: String, name: String) throws -> Int64 {
         guard abs(ms) < 9.2e18 else { throw APIError.badData("invalid parameter \"\(name)\": time \(s) out of range") }
         return Int64(ms)
     }
-    if let date = parseRFC3339(s) { return Int64((date * 1000).rounded()) }
+    // Digits past milliseconds are truncated, as Prometheus converts a parsed time to ms.
+    if let ms = Timestamp.parseRFC3339(s) { return ms }
     throw APIError.badData("invalid parameter \"\(name)\": cannot parse \"\(s)\" to a valid timestamp")
-}
-
-/// Seconds since the epoch for `2026-01-01T00:00:00Z` / `...00.123+02:00`, or nil.
-func parseRFC3339(_ s: String) -> Double? {
-    let u = Array(s.utf8)
-    func num(_ a: Int, _ n: Int) -> Int? {
-        guard a + n <= u.count else { return nil }
-        var v = 0
-        for b in u[a..<a + n] {
-            guard b >= 48 && b <= 57 else { return nil }
-            v = v * 10 + Int(b - 48)
-        }
-        return v
-    }
-    guard u.count >= 20, let y = num(0, 4), u[4] == 45, let mo = num(5, 2), u[7] == 45, let d = num(8, 2),
-          u[10] == 84 || u[10] == 116, let h = num(11, 2), u[13] == 58, let mi = num(14, 2), u[16] == 58,
-          let sec = num(17, 2), (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, sec < 61 else { return nil }
-    var i = 19
-    var frac = 0.0
-    if i < u.count && u[i] == 46 {
-        i += 1
-        var scale = 0.1
-        while i < u.count, u[i] >= 48 && u[i] <= 57 {
-            frac += Double(u[i] - 48) * scale
-            scale /= 10
-            i += 1
-        }
-    }
-    guard i < u.count else { return nil }
-    var offset = 0
-    if u[i] == 90 || u[i] == 122 {
-        i += 1
-    } else if u[i] == 43 || u[i] == 45, let oh = num(i + 1, 2), u.count > i + 3, u[i + 3] == 58, let om = num(i + 4, 2) {
-        offset = (oh * 3600 + om * 60) * (u[i] == 43 ? 1 : -1)
-        i += 6
-    } else { return nil }
-    guard i == u.count else { return nil }
-    // Days from civil date (proleptic Gregorian).
-    let yy = mo <= 2 ? y - 1 : y
-    let era = (yy >= 0 ? yy : yy - 399) / 400
-    let yoe = yy - era * 400
-    let doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    let days = era * 146097 + doe - 719468
-    return Double(days * 86400 + h * 3600 + mi * 60 + sec - offset) + frac
 }

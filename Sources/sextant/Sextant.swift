@@ -8,7 +8,7 @@ import Web
 struct Sextant: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Performance monitoring and usage analytics in one server.",
-        subcommands: [Serve.self, PromQLTestCommand.self]
+        subcommands: [Serve.self, PromQLTestCommand.self, CompareCommand.self]
     )
 }
 

@@ -1,5 +1,6 @@
 @testable import Analytics
 import Testing
+import UTCTime
 
 @Suite struct IntervalTests {
     @Test(arguments: [

@@ -1,5 +1,6 @@
 import Testing
 @testable import PromQL
+import UTCTime
 
 @Suite struct MathDateFunctionTests {
     // functions.test: "Test for abs, ceil(), floor(), round()" over
@@ -180,7 +181,7 @@ import Testing
                 #expect(DateFunctions.evaluate(.minute, unixSeconds: s) == 2)
             }
             d += 1; yd += 1
-            if d > DateFunctions.daysInMonth(year: y, month: m) { d = 1; m += 1 }
+            if d > CivilTime.daysIn(month: m, year: y) { d = 1; m += 1 }
             if m > 12 { m = 1; y += 1; yd = 1 }
         }
     }

@@ -1,3 +1,4 @@
+import Statistics
 import Testing
 import TSDB
 @testable import PromQL
@@ -124,7 +125,7 @@ import TSDB
         for (series, e) in zip(["0 1", "0 1 2", "0 1 4"], expected) {
             #expect(fnClose(OverTimeFunctions.quantile(phi, w(series, at: fnMinute, range: 2 * fnMinute)), e))
         }
-        #expect(Quantile.isInvalidPhi(phi) == (phi < 0 || phi > 1))
+        #expect(PrometheusQuantile.isInvalidPhi(phi) == (phi < 0 || phi > 1))
     }
 
     // functions.test: "Tests for *_over_time" (load 10s, at 1m, [2m]).

@@ -1,5 +1,6 @@
 import Foundation
 import Ingest
+import UTCTime
 import Testing
 
 /// Kills the real server with SIGKILL while two writers post native event batches, restarts

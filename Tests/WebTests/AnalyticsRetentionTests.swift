@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Ingest
+import UTCTime
 import Testing
 @testable import Web
 

@@ -1,5 +1,6 @@
 import Foundation
 import Ingest
+import UTCTime
 @testable import Web
 
 /// What the end-to-end analytics tests share: the bench scripts, native batches as a client

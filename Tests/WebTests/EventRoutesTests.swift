@@ -8,6 +8,7 @@ import MetricsTestKit
 import NIOCore
 import Testing
 @testable import Web
+import UTCTime
 
 @Suite struct EventRoutesTests {
     let jsonHeaders: HTTPFields = [.contentType: "application/json"]

@@ -93,7 +93,8 @@ func queryValue(_ client: some TestClientProtocol, _ query: String, time: Int64 
                                      body: ByteBuffer(string: #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"n","exponentialHistogram":{"dataPoints":[{}]}}]}]}]}"#)) { r in
                 let partial = try json(r.body)["partialSuccess"] as? [String: Any]
                 #expect(partial?["rejectedDataPoints"] as? String == "1")
-                #expect((partial?["errorMessage"] as? String ?? "").contains("\"n\""))
+                let message = partial?["errorMessage"] as? String ?? ""
+                #expect(message.contains("\"n\""))
             }
             #expect(try await queryValue(client, #"good{job="shop"}"#) == 1)
         }

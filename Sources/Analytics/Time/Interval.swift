@@ -1,3 +1,5 @@
+import UTCTime
+
 /// The width of a time bucket, in UTC: weeks start on Monday (ISO), months on the 1st.
 public enum Interval: String, RequestEnum {
     case minute, hour, day, week, month

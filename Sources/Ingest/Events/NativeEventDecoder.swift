@@ -1,4 +1,5 @@
 import EventStore
+import UTCTime
 
 /// A decoded `POST /api/analytics/events` body: `{"events": [...], "batchId"?, "clientTimestamp"?}`.
 public struct NativeBatch: Sendable {

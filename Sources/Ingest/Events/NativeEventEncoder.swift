@@ -1,4 +1,5 @@
 import EventStore
+import UTCTime
 
 /// Writes stored events back out in the native format (the one `NativeEventDecoder` reads), for
 /// exports: one compact JSON object per event. Fields that were never stored (privacy flags,

@@ -1,5 +1,6 @@
 import EventStore
 import Foundation
+import UTCTime
 
 /// Turns PostHog capture payloads (`/capture`, `/e`, `/i/v0/e`, `/track`, `/batch`) into
 /// Sextant events and person merges, with PostHog's field aliases, token rules and timestamp

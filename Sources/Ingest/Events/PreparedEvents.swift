@@ -1,4 +1,5 @@
 import EventStore
+import UTCTime
 
 /// A batch after every check and privacy rule: what goes to the store, and what happened to
 /// the rest.

@@ -1,3 +1,5 @@
+import Statistics
+
 /// A mean as Prometheus computes it for `avg` and `avg_over_time`: a Kahan-compensated sum
 /// divided by the count for as long as the sum stays finite, then (once adding a value would
 /// overflow) an incremental mean with Kahan compensation.
@@ -104,7 +106,7 @@ public struct FloatAggregator: Sendable {
         }
     }
 
-    /// The group's value. `parameter` is φ for `quantile` (see `Quantile.quantile` for φ outside
+    /// The group's value. `parameter` is φ for `quantile` (see `PrometheusQuantile.quantile` for φ outside
     /// [0, 1]; the evaluator adds `FunctionAnnotation.invalidQuantile` once) and ignored otherwise.
     @inlinable
     public mutating func result(parameter: Double = .nan) -> Double {
@@ -116,7 +118,7 @@ public struct FloatAggregator: Sendable {
         case .min, .max: return value
         case .stdvar: return value / count
         case .stddev: return (value / count).squareRoot()
-        case .quantile: return Quantile.quantile(parameter, sorting: &values)
+        case .quantile: return PrometheusQuantile.quantile(parameter, sorting: &values)
         }
     }
 

@@ -1,3 +1,5 @@
+import UTCTime
+
 /// PromQL's calendar functions, in UTC on the proleptic Gregorian calendar.
 public enum DateFunction: String, Sendable, CaseIterable {
     case dayOfMonth = "day_of_month"
@@ -30,7 +32,7 @@ public enum DateFunctions {
         case .dayOfMonth: return Double(c.day)
         case .dayOfWeek: return Double(c.weekday)
         case .dayOfYear: return Double(c.yearDay)
-        case .daysInMonth: return Double(daysInMonth(year: c.year, month: c.month))
+        case .daysInMonth: return Double(CivilTime.daysIn(month: c.month, year: c.year))
         case .hour: return Double(c.secondOfDay / 3600)
         case .minute: return Double(c.secondOfDay % 3600 / 60)
         case .month: return Double(c.month)
@@ -86,44 +88,12 @@ public enum DateFunctions {
         var secondOfDay = Int64(dayRemainder)
         if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
 
-        // Days since 1970-01-01 → (year, month, day), counting years from March 1 so that the
-        // leap day is the last day of the shifted year.
-        let z = days + 719_468
-        let era = floorDiv(z, 146_097)
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfShiftedYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfShiftedYear + 2) / 153
-        let day = dayOfShiftedYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = CivilTime.date(days: days)
 
         var yearDay = day
         var m: Int64 = 1
-        while m < month { yearDay += daysInMonth(year: year, month: m); m += 1 }
-        let weekday = floorMod(days + 4, 7) // 1970-01-01 was a Thursday.
+        while m < month { yearDay += CivilTime.daysIn(month: m, year: year); m += 1 }
+        let weekday = CivilTime.floorMod(days + 4, 7) // 1970-01-01 was a Thursday.
         return Civil(year: year, month: month, day: day, yearDay: yearDay, weekday: weekday, secondOfDay: secondOfDay)
-    }
-
-    static func isLeap(_ year: Int64) -> Bool {
-        year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-    }
-
-    static func daysInMonth(year: Int64, month: Int64) -> Int64 {
-        switch month {
-        case 2: return isLeap(year) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-        let q = a / b
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
-    }
-
-    private static func floorMod(_ a: Int64, _ b: Int64) -> Int64 {
-        let r = a % b
-        return r < 0 ? r + b : r
     }
 }

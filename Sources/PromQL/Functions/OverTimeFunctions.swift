@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Statistics
 import TSDB
 
 /// The `<aggregation>_over_time` family and other functions that summarise the values of one
@@ -72,13 +73,13 @@ public enum OverTimeFunctions {
     /// `present_over_time`: 1 for a series with any sample in the window.
     public static func present(_ samples: ArraySlice<Sample>) -> Double? { samples.isEmpty ? nil : 1 }
 
-    /// `quantile_over_time(φ, …)`; see `Quantile.quantile` for φ outside [0, 1] and NaNs.
-    /// When `Quantile.isInvalidPhi(φ)` the evaluator adds `FunctionAnnotation.invalidQuantile(φ)`
+    /// `quantile_over_time(φ, …)`; see `PrometheusQuantile.quantile` for φ outside [0, 1] and NaNs.
+    /// When `PrometheusQuantile.isInvalidPhi(φ)` the evaluator adds `FunctionAnnotation.invalidQuantile(φ)`
     /// (once per call; the result is still returned).
     public static func quantile(_ phi: Double, _ samples: ArraySlice<Sample>) -> Double? {
         if samples.isEmpty { return nil }
         var values = samples.map(\.v)
-        return Quantile.quantile(phi, sorting: &values)
+        return PrometheusQuantile.quantile(phi, sorting: &values)
     }
 
     /// `mad_over_time`: median absolute deviation from the median; NaN if any value is NaN.
@@ -90,9 +91,9 @@ public enum OverTimeFunctions {
             if s.v.isNaN { return .nan }
             values.append(s.v)
         }
-        let median = Quantile.quantile(0.5, sorting: &values)
+        let median = PrometheusQuantile.quantile(0.5, sorting: &values)
         for i in values.indices { values[i] = (values[i] - median).magnitude }
-        return Quantile.quantile(0.5, sorting: &values)
+        return PrometheusQuantile.quantile(0.5, sorting: &values)
     }
 
     /// `stdvar_over_time`: population variance (Welford's method with Kahan-compensated mean and

@@ -1,7 +1,7 @@
 import Analytics
 import Foundation
 import Hummingbird
-import Ingest
+import UTCTime
 
 /// The HTTP forms of analysis requests, rewritten into the Analytics module's JSON before it
 /// decodes them (docs/analytics-api.md):

@@ -3,7 +3,7 @@ import AppState
 import EventStore
 import Foundation
 import Hummingbird
-import Ingest
+import UTCTime
 
 /// Saved cohorts (docs/analytics-api.md), stored in `AppState`:
 /// - `POST /api/analytics/cohorts` `{"name", "definition"}` -> 201 with the saved cohort;

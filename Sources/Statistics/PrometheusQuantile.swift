@@ -1,8 +1,9 @@
 /// The φ-quantile of a set of plain values, as PromQL's `quantile` aggregation,
-/// `quantile_over_time` and `mad_over_time` compute it.
-public enum Quantile {
+/// `quantile_over_time` and `mad_over_time` compute it (the PromQL engine uses this type).
+public enum PrometheusQuantile {
     /// The φ-quantile of `values`, interpolating linearly between the two closest ranks
-    /// (rank = φ·(n−1)).
+    /// (rank = φ·(n−1)), computed as x[lo]·(1 − w) + x[hi]·w, Prometheus's own expression, so
+    /// results agree to the last bit.
     ///
     /// Rules (Prometheus's): no values or φ = NaN gives NaN; φ < 0 gives −Inf; φ > 1 gives +Inf.
     /// NaN inputs sort below every number, so a low quantile can come out NaN.

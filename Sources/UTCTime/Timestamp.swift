@@ -19,7 +19,8 @@ public enum Timestamp {
         return text.withUTF8 { parse(UnsafeBufferPointer(rebasing: $0[...]), lenient: true) }
     }
 
-    static func parse(_ b: UnsafeBufferPointer<UInt8>, lenient: Bool) -> Int64? {
+    /// `parseRFC3339` (`lenient` false) or `parseISO8601` (true) over raw UTF-8 bytes.
+    public static func parse(_ b: UnsafeBufferPointer<UInt8>, lenient: Bool) -> Int64? {
         var i = 0
         func digits(_ n: Int) -> Int? {
             guard i + n <= b.count else { return nil }
@@ -39,9 +40,9 @@ public enum Timestamp {
         }
         guard let year = digits(4), take(UInt8(ascii: "-")), let month = digits(2), take(UInt8(ascii: "-")),
               let day = digits(2) else { return nil }
-        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
-        if i == b.count { return lenient ? days * 86_400_000 : nil }
+        guard (1...12).contains(month), day >= 1, day <= CivilTime.daysIn(month: Int64(month), year: Int64(year)) else { return nil }
+        let days = CivilTime.days(year: Int64(year), month: Int64(month), day: Int64(day))
+        if i == b.count { return lenient ? days * CivilTime.msPerDay : nil }
         guard i < b.count, b[i] == UInt8(ascii: "T") || b[i] == UInt8(ascii: "t") || b[i] == UInt8(ascii: " ") else { return nil }
         i += 1
         guard let hour = digits(2), take(UInt8(ascii: ":")), let minute = digits(2), take(UInt8(ascii: ":")),
@@ -84,48 +85,10 @@ public enum Timestamp {
             return nil
         }
         guard i == b.count else { return nil }
-        let secs = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59)) - Int64(offsetMinutes * 60)
+        let secs = days * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59)) - Int64(offsetMinutes * 60)
         return secs * 1000 + Int64(millis)
     }
 
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return Int64(era * 146_097 + doe - 719_468)
-    }
-
     /// RFC 3339 text of a Unix millisecond time, UTC, e.g. `2026-01-05T10:00:00.123Z`.
-    public static func format(_ ms: Int64) -> String {
-        let days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
-        let rest = ms - days * 86_400_000
-        // Civil from days (inverse of daysFromCivil).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ v: Int64, _ n: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, n - s.count)) + s
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(rest / 3_600_000, 2)):\(pad(rest / 60_000 % 60, 2)):"
-            + "\(pad(rest / 1000 % 60, 2)).\(pad(rest % 1000, 3))Z"
-    }
+    public static func format(_ ms: Int64) -> String { CivilTime.millisecondLabel(ms) }
 }
