@@ -27,6 +27,7 @@ import Testing
                 #expect(first?["action"] as? String == "screen_view")
                 #expect((first?["properties"] as? [String: String]) == ["screen": "home"])
             }
+            #expect(try await countedEvents(client) == 4)
             try await client.execute(uri: "/api/analytics/users/alice-42", method: .delete) { r in
                 let erased = (try json(r.body)["data"] as? [String: Any])?["erasedEvents"] as? Int
                 #expect(r.status == .ok)
@@ -38,12 +39,24 @@ import Testing
             try await client.execute(uri: "/api/analytics/users/bob-7/events", method: .get) { r in
                 #expect(String(buffer: r.body).split(separator: "\n").count == 1)
             }
+            // Analyses no longer count the erased person.
+            #expect(try await countedEvents(client) == 1)
         }
         // Nothing of the erased person is left in any file of the data folder.
         let root = server.dir + "/events"
         for path in FileManager.default.subpaths(atPath: root) ?? [] {
             guard let data = FileManager.default.contents(atPath: root + "/" + path) else { continue }
             #expect(data.range(of: Data("alice-42".utf8)) == nil, "\(path) still holds the erased user id")
+        }
+    }
+
+    /// Every stored event as the trends analysis counts them, over all days.
+    private func countedEvents(_ client: some TestClientProtocol) async throws -> Int {
+        try await client.execute(uri: "/api/analytics/trends", method: .post, headers: [.contentType: "application/json"],
+                                 body: jsonBody(["measure": "count", "interval": "month"])) { r in
+            #expect(r.status == .ok)
+            let series = try json(r.body)["series"] as? [[String: Any]] ?? []
+            return series.flatMap { $0["points"] as? [[Any]] ?? [] }.reduce(0) { $0 + (($1.last as? NSNumber)?.intValue ?? 0) }
         }
     }
 }
