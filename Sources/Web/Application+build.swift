@@ -1,4 +1,5 @@
 import Hummingbird
+import Ingest
 import Logging
 import Metrics
 import Prometheus
@@ -21,10 +22,15 @@ public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(lab
     router.post("/api/v1/write") { req, ctx in try await write.handle(req, context: ctx) }
     let service = TSDBService(db: db, maintenanceInterval: config.maintenanceInterval,
                               syncInterval: config.walSyncInterval, logger: logger)
+    let scrape = ScrapeManager(settings: config.scrape, db: db, logger: logger)
+    TargetsRoutes(manager: scrape).register(on: router)
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Sextant"),
-        services: [service],
+        // Shut down in reverse: the scrape manager stops before the TSDB closes.
+        services: [service, scrape],
+        // The self-scrape target needs the bound port (tests listen on port 0).
+        onServerRunning: { channel in scrape.setSelfTarget(host: config.host, port: channel.localAddress?.port ?? config.port) },
         logger: logger
     )
 }

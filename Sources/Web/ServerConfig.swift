@@ -1,11 +1,13 @@
 import Foundation
+import Ingest
 import PromQL
 import TSDB
 import Yams
 
 /// Everything `sextant serve` can be told, from flags or a YAML file (flags win).
 ///
-/// YAML keys mirror the flags: `data`, `listen`, `retention`, `retention_size`.
+/// YAML keys mirror the flags: `data`, `listen`, `retention`, `retention_size`; the same file
+/// holds Prometheus's `global` and `scrape_configs` (see docs/scrape.md) and `self_scrape`.
 public struct ServerConfig: Sendable {
     public var dataDirectory = "./sextant-data"
     public var host = "127.0.0.1"
@@ -17,6 +19,8 @@ public struct ServerConfig: Sendable {
     public var maintenanceInterval: Duration = .seconds(30)
     /// How often the WAL is fsynced (acknowledged writes already survive a process crash).
     public var walSyncInterval: Duration = .seconds(1)
+    /// Prometheus's `global` and `scrape_configs`, and whether to scrape the server itself.
+    public var scrape = ScrapeSettings()
 
     public init() {}
 
@@ -49,7 +53,7 @@ public struct ServerConfig: Sendable {
             if node == nil { return }
             throw ConfigError("config file \(path) must hold a mapping of settings")
         }
-        let known: Set = ["data", "listen", "retention", "retention_size"]
+        let known = Set(["data", "listen", "retention", "retention_size"] + ScrapeSettings.topLevelKeys)
         if let unknown = root.keys.first(where: { !known.contains($0) }) {
             throw ConfigError("config file \(path): unknown setting \"\(unknown)\" (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -57,6 +61,11 @@ public struct ServerConfig: Sendable {
         if let v = root["listen"] { try setListen("\(v)") }
         if let v = root["retention"] { db.retention = try parseDuration("\(v)") }
         if let v = root["retention_size"] { db.retentionBytes = try parseBytes("\(v)") }
+        do {
+            scrape = try ScrapeSettings.parse(yaml: text, file: path)
+        } catch {
+            throw ConfigError(error.message)
+        }
     }
 }
 
@@ -67,25 +76,10 @@ public struct ConfigError: Error, CustomStringConvertible {
 
 /// Milliseconds in a Prometheus duration such as `15d`, `1h30m`, `90s`, `500ms`, `2w`, `1y`.
 public func parseDuration(_ s: String) throws -> Int64 {
-    let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000),
-                                    ("d", 86_400_000), ("w", 604_800_000), ("y", 31_536_000_000)]
-    var rest = Substring(s)
-    var total: Int64 = 0
-    if rest.isEmpty { throw ConfigError("empty duration") }
-    while !rest.isEmpty {
-        let digits = rest.prefix { $0.isASCII && $0.isNumber }
-        guard let n = Int64(digits), !digits.isEmpty else { throw ConfigError("invalid duration \"\(s)\"") }
-        rest = rest.dropFirst(digits.count)
-        guard let (unit, mult) = units.filter({ rest.hasPrefix($0.0) }).max(by: { $0.0.count < $1.0.count }) else {
-            throw ConfigError("invalid duration \"\(s)\": missing or unknown unit")
-        }
-        rest = rest.dropFirst(unit.count)
-        let (p, o1) = n.multipliedReportingOverflow(by: mult)
-        let (t, o2) = total.addingReportingOverflow(p)
-        if o1 || o2 { throw ConfigError("duration \"\(s)\" is too long") }
-        total = t
+    switch ScrapeDuration.parse(s) {
+    case .success(let ms): return ms
+    case .failure(let e): throw ConfigError(e.message)
     }
-    return total
 }
 
 /// Bytes in a size such as `512MB`, `10GiB`, `1TB` or a plain number.
