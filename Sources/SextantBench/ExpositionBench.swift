@@ -16,7 +16,7 @@ struct ExpositionBench: ParsableCommand {
             let mb = Double(body.count) / 1e6
             var samples = 0
             try measure("\(format): tokenise \(series) samples", items: series) {
-                samples = try ExpositionParser.parse(body, format: format) { p throws(IngestError) in
+                samples = try ExpositionParser.parse(body, format: format) { p in
                     var n = 0
                     var h: UInt64 = 0
                     while let e = try p.next() {
@@ -31,7 +31,7 @@ struct ExpositionBench: ParsableCommand {
             }
             precondition(samples == series)
             try measure("\(format): with labels", items: series) {
-                try ExpositionParser.parse(body, format: format) { p throws(IngestError) in
+                try ExpositionParser.parse(body, format: format) { p in
                     var labels: [Label] = []
                     while let e = try p.next() {
                         if e == .sample {

@@ -227,7 +227,7 @@ import TSDB
 
     @Test func seriesKeyIsTheRawText() throws {
         let bytes = Array("a{x=\"1\"} 5\nb 6 7\n".utf8)
-        let keys = try bytes.withUnsafeBytes { raw throws(IngestError) -> [String] in
+        let keys = try bytes.withUnsafeBytes { raw -> [String] in
             var p = ExpositionParser(raw, format: .prometheusText)
             var keys: [String] = []
             while try p.next() != nil { keys.append(String(decoding: p.seriesKey, as: UTF8.self)) }

@@ -20,10 +20,10 @@ struct ParsedExposition {
     var metadata: [String: MetricMetadata] = [:]
 }
 
-func parseExposition(_ text: String, _ format: ExpositionFormat) throws(IngestError) -> ParsedExposition {
+func parseExposition(_ text: String, _ format: ExpositionFormat) throws -> ParsedExposition {
     var out = ParsedExposition()
     let bytes = Array(text.utf8)
-    try bytes.withUnsafeBytes { raw throws(IngestError) in
+    try bytes.withUnsafeBytes { raw in
         var p = ExpositionParser(raw, format: format)
         while let entry = try p.next() {
             switch entry {
@@ -48,6 +48,6 @@ func expositionError(_ text: String, _ format: ExpositionFormat) -> String? {
         _ = try parseExposition(text, format)
         return nil
     } catch {
-        return error.message
+        return (error as? IngestError)?.message ?? "\(error)"
     }
 }

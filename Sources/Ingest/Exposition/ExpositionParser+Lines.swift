@@ -138,11 +138,11 @@ extension ExpositionParser {
         name = Span(start: pos, end: pos)
         labelSpans.removeAll(keepingCapacity: true)
         if at(pos) == Int(UInt8(ascii: "{")) {
-            try labelSet(into: &labelSpans, allowName: true)
+            try labelSet(exemplar: false, allowName: true)
             if name.isEmpty { throw error(at: seriesStart, "metric name missing (a quoted name inside the braces or a name before them)") }
         } else {
             name = try metricName(allowQuoted: false)
-            if at(pos) == Int(UInt8(ascii: "{")) { try labelSet(into: &labelSpans, allowName: false) }
+            if at(pos) == Int(UInt8(ascii: "{")) { try labelSet(exemplar: false, allowName: false) }
         }
         seriesEnd = pos
         try separator("before the value")
@@ -180,7 +180,7 @@ extension ExpositionParser {
         try separator("after the exemplar's \"#\"")
         guard at(pos) == Int(UInt8(ascii: "{")) else { throw error(at: pos, "expected \"{\" to open the exemplar's labels, found \(found(pos))") }
         exemplarSpans.removeAll(keepingCapacity: true)
-        try labelSet(into: &exemplarSpans, allowName: false)
+        try labelSet(exemplar: true, allowName: false)
         try separator("before the exemplar's value")
         _ = try floatToken("exemplar value")
         if at(pos) == Int(Self.space) {
@@ -259,8 +259,9 @@ extension ExpositionParser {
         throw error(at: open, "quoted string is not closed on its line")
     }
 
-    /// `{name="value", …}`. With `allowName`, one quoted string without `=` names the metric.
-    mutating func labelSet(into spans: inout [LabelSpan], allowName: Bool) throws(IngestError) {
+    /// `{name="value", …}` into `labelSpans` (or `exemplarSpans`). With `allowName`, one quoted
+    /// string without `=` names the metric.
+    mutating func labelSet(exemplar: Bool, allowName: Bool) throws(IngestError) {
         let open = pos
         pos += 1
         let text = format == .prometheusText
@@ -295,8 +296,13 @@ extension ExpositionParser {
             if text { skipBlanks() }
             guard at(pos) == Int(UInt8(ascii: "\"")) else { throw error(at: pos, "expected a quoted label value, found \(found(pos))") }
             let v = try quoted()
-            if spans.count >= Self.maxLabelsPerLine { throw error(at: labelName.start, "more than \(Self.maxLabelsPerLine) labels") }
-            spans.append(LabelSpan(name: labelName, value: v))
+            let count = exemplar ? exemplarSpans.count : labelSpans.count
+            if count >= Self.maxLabelsPerLine { throw error(at: labelName.start, "more than \(Self.maxLabelsPerLine) labels") }
+            if exemplar {
+                exemplarSpans.append(LabelSpan(name: labelName, value: v))
+            } else {
+                labelSpans.append(LabelSpan(name: labelName, value: v))
+            }
             if try afterLabel(open: open) { return }
         }
     }

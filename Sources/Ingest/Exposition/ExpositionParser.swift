@@ -53,9 +53,9 @@ public struct ExpositionParser {
     var sawEOF = false
 
     /// The value of the current sample.
-    public private(set) var value: Double = 0
+    public internal(set) var value: Double = 0
     /// The current sample's own timestamp in milliseconds, if the line has one.
-    public private(set) var timestamp: Int64?
+    public internal(set) var timestamp: Int64?
     var seriesStart = 0
     var seriesEnd = 0
     var name = Span()
@@ -65,7 +65,7 @@ public struct ExpositionParser {
     var metaName = Span()
     var metaText = Span()
     /// The type on the current `# TYPE` line.
-    public private(set) var metricType: MetricType = .unknown
+    public internal(set) var metricType: MetricType = .unknown
     /// The family of the last `# TYPE` line, for dropping OpenMetrics `_created` series.
     var family = Span()
     var familyType: MetricType = .unknown

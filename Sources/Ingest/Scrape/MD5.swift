@@ -8,8 +8,9 @@ enum MD5 {
                                            4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
                                            6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21]
     /// floor(abs(sin(i + 1)) * 2^32), as the RFC defines the constants.
-    private static let constants: [UInt32] = (0..<64).map { i in
-        UInt32(truncatingIfNeeded: Int64((abs(sin(Double(i + 1))) * 4_294_967_296).rounded(.down)))
+    private static let constants: [UInt32] = (0..<64).map { (i: Int) -> UInt32 in
+        let x: Double = abs(sin(Double(i + 1))) * 4_294_967_296
+        return UInt32(truncatingIfNeeded: Int64(x.rounded(.down)))
     }
 
     /// The 16-byte digest of `message`.
@@ -24,7 +25,9 @@ enum MD5 {
         for chunk in stride(from: 0, to: data.count, by: 64) {
             for j in 0..<16 {
                 let o = chunk + j * 4
-                m[j] = UInt32(data[o]) | UInt32(data[o + 1]) << 8 | UInt32(data[o + 2]) << 16 | UInt32(data[o + 3]) << 24
+                var word: UInt32 = 0
+                for k in 0..<4 { word |= UInt32(data[o + k]) << UInt32(8 * k) }
+                m[j] = word
             }
             var a = a0, b = b0, c = c0, d = d0
             for i in 0..<64 {
@@ -36,11 +39,15 @@ enum MD5 {
                 case 32..<48: f = b ^ c ^ d; g = (3 * i + 5) % 16
                 default: f = c ^ (b | ~d); g = (7 * i) % 16
                 }
-                f = f &+ a &+ constants[i] &+ m[g]
+                f = f &+ a
+                f = f &+ constants[i]
+                f = f &+ m[g]
                 a = d
                 d = c
                 c = b
-                b = b &+ (f << shifts[i] | f >> (32 - shifts[i]))
+                let s: UInt32 = shifts[i]
+                let rotated: UInt32 = (f << s) | (f >> (32 - s))
+                b = b &+ rotated
             }
             a0 = a0 &+ a
             b0 = b0 &+ b

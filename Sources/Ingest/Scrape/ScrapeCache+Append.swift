@@ -17,7 +17,7 @@ extension ScrapeCache {
     mutating func appendScrape(_ body: [UInt8], format: ExpositionFormat, at now: Int64, duration: Double,
                                context ctx: ScrapeContext, db: DB, counts: inout ScrapeCounts,
                                metadata: inout [String: MetricMetadata]) throws(IngestError) {
-        try storage { try refreshIfStale(db: db) }
+        try ScrapeCache.storage { try refreshIfStale(db: db) }
         scrapeID += 1
         let id = scrapeID
         let firstNew = entries.count
@@ -28,7 +28,7 @@ extension ScrapeCache {
         samples.reserveCapacity(refs.count + 8)
         var pending: [Labels] = []
         do {
-            try body.withUnsafeBytes { raw throws(IngestError) in
+            try body.withUnsafeBytes { raw in
                 var p = ExpositionParser(raw, format: format)
                 var scratch: [Label] = []
                 while let entry = try p.next() {
@@ -74,7 +74,7 @@ extension ScrapeCache {
             if ctx.sampleLimit > 0 && samples.count > ctx.sampleLimit {
                 throw IngestError(.scrapeFailed, "sample limit exceeded (\(samples.count) samples, limit \(ctx.sampleLimit))")
             }
-            let created = try storage { pending.isEmpty ? [] : try db.seriesRefs(for: pending) }
+            let created = try ScrapeCache.storage { pending.isEmpty ? [] : try db.seriesRefs(for: pending) }
             counts.added = created.count
             let base = Int32(refs.count)
             refs.append(contentsOf: created)
@@ -87,7 +87,7 @@ extension ScrapeCache {
         } catch {
             rollBack(to: firstNew)
             scrapeID -= 1
-            throw error
+            throw error as? IngestError ?? IngestError(.scrapeFailed, "\(error)")
         }
         var stale = staleEntries(seenIn: id, markAll: false, ctx: ctx)
         for i in entries.indices where entries[i].lastSeen == id && entries[i].ref >= 0 {
@@ -108,7 +108,7 @@ extension ScrapeCache {
     /// the report series with `up` = 0.
     mutating func appendFailure(at now: Int64, duration: Double, counts: ScrapeCounts,
                                 context ctx: ScrapeContext, db: DB) throws(IngestError) {
-        try storage { try refreshIfStale(db: db) }
+        try ScrapeCache.storage { try refreshIfStale(db: db) }
         var owners: [Int32] = []
         var samples: [Sample] = []
         for i in staleEntries(seenIn: nil, markAll: true, ctx: ctx) {
@@ -121,7 +121,7 @@ extension ScrapeCache {
     /// Staleness markers for everything the target stored, report series included: the target
     /// is gone (removed by discovery or relabeling, or its job was removed).
     mutating func appendEndOfTarget(at now: Int64, context ctx: ScrapeContext, db: DB) throws(IngestError) {
-        try storage { try refreshIfStale(db: db) }
+        try ScrapeCache.storage { try refreshIfStale(db: db) }
         var owners: [Int32] = []
         var samples: [Sample] = []
         for i in staleEntries(seenIn: nil, markAll: true, ctx: ctx) {
@@ -137,7 +137,7 @@ extension ScrapeCache {
         }
         if samples.isEmpty { return }
         let all = refs + report
-        _ = try storage { try db.append(refs: all, owners: owners, samples: samples) }
+        _ = try ScrapeCache.storage { try db.append(refs: all, owners: owners, samples: samples) }
     }
 
     /// Entries holding a live series that was not seen in scrape `id` (all live ones when
@@ -167,7 +167,7 @@ extension ScrapeCache {
             let names = ["up", "scrape_duration_seconds", "scrape_samples_scraped",
                          "scrape_samples_post_metric_relabeling", "scrape_series_added"]
             let sets = names.map { Labels(ctx.targetLabels + [Label(Labels.metricName, $0)]) }
-            report = try storage { try db.seriesRefs(for: sets) }
+            report = try ScrapeCache.storage { try db.seriesRefs(for: sets) }
         }
         let values = [up, duration, Double(counts.scraped), Double(counts.postRelabel), Double(counts.added)]
         for (k, v) in values.enumerated() {
@@ -176,11 +176,11 @@ extension ScrapeCache {
         }
         reportAlive = true
         let all = refs + report
-        _ = try storage { try db.append(refs: all, owners: owners, samples: samples) }
+        _ = try ScrapeCache.storage { try db.append(refs: all, owners: owners, samples: samples) }
     }
 
     /// Runs a TSDB call, turning its errors into a failed scrape.
-    private func storage<T>(_ body: () throws -> T) throws(IngestError) -> T {
+    private static func storage<T>(_ body: () throws -> T) throws(IngestError) -> T {
         do {
             return try body()
         } catch let e as IngestError {

@@ -44,7 +44,11 @@ struct ScrapeCache {
         var i = heads[hash] ?? -1
         while i >= 0 {
             let e = entries[Int(i)]
-            if e.key.count == key.count && e.key.withUnsafeBytes({ memcmp($0.baseAddress, key.baseAddress, key.count) == 0 }) {
+            if e.key.count == key.count && e.key.withUnsafeBytes({ stored in
+                // Both are non-empty here: a series key holds at least its metric name.
+                guard let a = stored.baseAddress, let b = key.baseAddress else { return stored.count == key.count }
+                return memcmp(a, b, key.count) == 0
+            }) {
                 return i
             }
             i = e.next

@@ -117,7 +117,7 @@ final class ScrapeLoop: Sendable {
                         try st.cache.appendScrape(response.body, format: format, at: now, duration: duration, context: context,
                                                   db: db, counts: &counts, metadata: &metadata)
                     } catch {
-                        failure = error
+                        failure = error as? IngestError ?? IngestError(.scrapeFailed, "\(error)")
                     }
                 } else if let type = response.contentType, !type.isEmpty {
                     failure = IngestError(.scrapeFailed, "received unsupported Content-Type \"\(type)\" and no fallback_scrape_protocol specified for target")

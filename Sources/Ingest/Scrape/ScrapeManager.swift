@@ -108,7 +108,7 @@ public final class ScrapeManager: Service, Sendable {
             for job in st.order { sync(job, &st) }
         }
         let discoveries = fileSDs.map { ($0.job, $0.index, FileDiscovery(config: $0.config, logger: logger)) }
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 for (job, index, discovery) in discoveries {
                     group.addTask {
@@ -197,8 +197,9 @@ public final class ScrapeManager: Service, Sendable {
             }
             return (loops, dropped, counts)
         }
-        let active = loops.map(\.status).sorted {
-            $0.target.scrapePool != $1.target.scrapePool ? $0.target.scrapePool < $1.target.scrapePool : $0.target.labels < $1.target.labels
+        let active = loops.map(\.status).sorted { (a: TargetStatus, b: TargetStatus) -> Bool in
+            if a.target.scrapePool != b.target.scrapePool { return a.target.scrapePool < b.target.scrapePool }
+            return a.target.labels < b.target.labels
         }
         return (active, dropped, counts)
     }

@@ -122,7 +122,10 @@ public struct ScrapeTarget: Sendable, Hashable {
     }
 
     private static func isUnreserved(_ b: UInt8) -> Bool {
-        (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7a) || b == 0x2D || b == 0x2E || b == 0x5F || b == 0x7E
+        let lower: UInt8 = b | 0x20
+        if b >= 0x30 && b <= 0x39 { return true }
+        if lower >= 0x61 && lower <= 0x7a { return true }
+        return b == 0x2D || b == 0x2E || b == 0x5F || b == 0x7E
     }
 
     private static func hex(_ b: UInt8) -> String {
