@@ -108,26 +108,14 @@ extension ScrapeCache {
     /// the report series with `up` = 0.
     mutating func appendFailure(at now: Int64, duration: Double, counts: ScrapeCounts,
                                 context ctx: ScrapeContext, db: DB) throws(IngestError) {
-        try ScrapeCache.storage { try refreshIfStale(db: db) }
-        var owners: [Int32] = []
-        var samples: [Sample] = []
-        for i in staleEntries(seenIn: nil, markAll: true, ctx: ctx) {
-            owners.append(entries[i].ref)
-            samples.append(Sample(t: now, v: .staleMarker))
-        }
+        var (owners, samples) = try allStale(at: now, ctx: ctx, db: db)
         try appendReport(up: 0, duration: duration, counts: counts, at: now, owners: &owners, samples: &samples, ctx: ctx, db: db)
     }
 
     /// Staleness markers for everything the target stored, report series included: the target
     /// is gone (removed by discovery or relabeling, or its job was removed).
     mutating func appendEndOfTarget(at now: Int64, context ctx: ScrapeContext, db: DB) throws(IngestError) {
-        try ScrapeCache.storage { try refreshIfStale(db: db) }
-        var owners: [Int32] = []
-        var samples: [Sample] = []
-        for i in staleEntries(seenIn: nil, markAll: true, ctx: ctx) {
-            owners.append(entries[i].ref)
-            samples.append(Sample(t: now, v: .staleMarker))
-        }
+        var (owners, samples) = try allStale(at: now, ctx: ctx, db: db)
         if reportAlive {
             for k in report.indices {
                 owners.append(Int32(refs.count + k))
@@ -138,6 +126,18 @@ extension ScrapeCache {
         if samples.isEmpty { return }
         let all = refs + report
         _ = try ScrapeCache.storage { try db.append(refs: all, owners: owners, samples: samples) }
+    }
+
+    /// Staleness markers for every live series of the target (report series aside).
+    private mutating func allStale(at now: Int64, ctx: ScrapeContext, db: DB) throws(IngestError) -> ([Int32], [Sample]) {
+        try ScrapeCache.storage { try refreshIfStale(db: db) }
+        var owners: [Int32] = []
+        var samples: [Sample] = []
+        for i in staleEntries(seenIn: nil, markAll: true, ctx: ctx) {
+            owners.append(entries[i].ref)
+            samples.append(Sample(t: now, v: .staleMarker))
+        }
+        return (owners, samples)
     }
 
     /// Entries holding a live series that was not seen in scrape `id` (all live ones when
