@@ -19,13 +19,22 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.20.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
+        .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.0"),
     ],
     targets: [
+        .target(name: "Statistics", dependencies: [
+            .product(name: "RealModule", package: "swift-numerics"),
+        ]),
+        .target(name: "DiskIO", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "TSDB", dependencies: [
+            "DiskIO",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "EventStore", dependencies: [
+            "DiskIO",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Ingest", dependencies: [
@@ -43,7 +52,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Web", dependencies: [
-            "TSDB", "Ingest", "PromQL",
+            "TSDB", "Ingest", "PromQL", "EventStore",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -55,17 +64,21 @@ let package = Package(
             "Web", "PromQL", "PromQLTest",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Test helper: the child process EventStoreTests kill -9s (not shipped).
+        .executableTarget(name: "EventStoreCrashChild", dependencies: ["EventStore"]),
         .executableTarget(name: "SextantBench", dependencies: [
-            "TSDB", "PromQL", "Ingest",
+            "TSDB", "PromQL", "EventStore", "Statistics", "Ingest",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "TSDBTests", dependencies: ["TSDB"]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["Fixtures"]),
+        .testTarget(name: "TSDBTests", dependencies: ["TSDB", "DiskIO"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "TSDB"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "TSDB", "EventStore"]),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL", "PromQLTest", "TSDB"]),
         .testTarget(name: "WebTests", dependencies: [
-            "Web", "Ingest", "PromQL", "TSDB",
+            "Web", "Ingest", "PromQL", "TSDB", "EventStore",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
     ]
 )

@@ -6,11 +6,15 @@ public struct AppendOutcome: Sendable, Equatable {
     public var duplicates: [Int]
     /// True when the batch id was seen before: nothing of the batch was stored again.
     public var duplicateBatch: Bool
+    /// Events refused because they break the store's limits, each with the reason; the
+    /// batch's other events were still stored.
+    public var rejections: [Rejection]
 
-    public init(stored: Int, duplicates: [Int] = [], duplicateBatch: Bool = false) {
+    public init(stored: Int, duplicates: [Int] = [], duplicateBatch: Bool = false, rejections: [Rejection] = []) {
         self.stored = stored
         self.duplicates = duplicates
         self.duplicateBatch = duplicateBatch
+        self.rejections = rejections
     }
 }
 

@@ -82,6 +82,33 @@ public final class UserDictionary: UserLookup {
         id == 0 ? 0 : state.withLock { $0.resolve(id) }
     }
 
+    /// The canonical persons of many raw ids at once (0 stays 0), taking the lock once.
+    public func canonical(_ ids: [UInt32]) -> [UInt32] {
+        state.withLock { s in ids.map { $0 == 0 ? 0 : s.resolve($0) } }
+    }
+
+    /// Every name that reads back as the same person as `user` (`user` included), or [] when
+    /// `user` is not known.
+    public func members(of user: String) -> [String] {
+        state.withLock { s in
+            guard let id = s.ids[user] else { return [] }
+            let root = s.resolve(id)
+            return s.ids.compactMap { name, other in s.resolve(other) == root ? name : nil }
+        }
+    }
+
+    /// Forgets the names of erased persons: `id(of:)` no longer finds them and `name(_:)` of
+    /// their ids is nil. Their ids are never given again; a later `intern` of the same name
+    /// starts a new person.
+    public func forget(_ names: [String]) {
+        state.withLock { s in
+            for name in names {
+                guard let id = s.ids.removeValue(forKey: name) else { continue }
+                s.names[Int(id)] = nil
+            }
+        }
+    }
+
     public var count: Int { state.withLock { $0.names.count - 1 } }
 
     public func id(of user: String) -> UInt32? {

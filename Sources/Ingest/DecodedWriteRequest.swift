@@ -56,18 +56,18 @@ public struct DecodedWriteRequest: Sendable {
     public var histogramCount: Int
     /// Exemplars seen (skipped).
     public var exemplarCount: Int
-    /// `MetricMetadata` messages seen (skipped).
-    public var metadataCount: Int
+    /// The request's `MetricMetadata` messages that name a metric.
+    public var metadata: [(metric: String, metadata: MetricMetadata)]
 
     public init(body: [UInt8], labelRefs: [LabelRef] = [], samples: [Sample] = [], series: [SeriesEntry] = [],
-                histogramCount: Int = 0, exemplarCount: Int = 0, metadataCount: Int = 0) {
+                histogramCount: Int = 0, exemplarCount: Int = 0, metadata: [(metric: String, metadata: MetricMetadata)] = []) {
         self.body = body
         self.labelRefs = labelRefs
         self.samples = samples
         self.series = series
         self.histogramCount = histogramCount
         self.exemplarCount = exemplarCount
-        self.metadataCount = metadataCount
+        self.metadata = metadata
     }
 
     public func labelRefs(of s: SeriesEntry) -> ArraySlice<LabelRef> {

@@ -12,6 +12,8 @@ public struct IngestError: Error, CustomStringConvertible, Sendable {
         public static let badCompression = Code(name: "badCompression")
         /// A body that is not a well-formed protobuf message of the expected type.
         public static let badProtobuf = Code(name: "badProtobuf")
+        /// A text body (JSON, InfluxDB line protocol) that breaks its format's grammar.
+        public static let badSyntax = Code(name: "badSyntax")
         /// A body, decompressed body or request over a configured size limit.
         public static let tooLarge = Code(name: "tooLarge")
         /// One series whose labels break Prometheus's rules or Sextant's limits; the rest of

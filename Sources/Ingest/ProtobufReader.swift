@@ -127,6 +127,14 @@ struct ProtobufReader {
         }
     }
 
+    /// Throws `.badProtobuf` naming the field when a known field came with another wire type.
+    @inline(__always)
+    static func expect(_ wire: WireType, _ wanted: WireType, _ name: String, _ field: UInt64, at offset: Int) throws(IngestError) {
+        guard wire == wanted else {
+            throw IngestError(.badProtobuf, "\(name) (field \(field)) has wire type \(wire.name), expected \(wanted.name)", offset: offset)
+        }
+    }
+
     mutating func advance(_ n: Int) throws(IngestError) {
         guard end - position >= n else { throw error("truncated \(n)-byte field") }
         position += n

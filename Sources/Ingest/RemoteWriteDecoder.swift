@@ -10,13 +10,15 @@ import TSDB
 ///                repeated Exemplar exemplars = 3; repeated Histogram histograms = 4; }
 /// Label        { string name = 1; string value = 2; }
 /// Sample       { double value = 1; int64 timestamp = 2; }
+/// MetricMetadata { MetricType type = 1; string metric_family_name = 2; string help = 4; string unit = 5; }
 /// ```
 ///
 /// Protobuf rules followed: fields may come in any order and repeat (the last value of a
 /// singular field wins, each occurrence of a repeated field is one element); missing fields are
 /// zero or empty; unknown fields of every wire type, groups included, are skipped. A known field
 /// with the wrong wire type, a length past the end of its enclosing message, a truncated value or
-/// a malformed key is `.badProtobuf`. Exemplars, histograms and metadata are counted, not decoded.
+/// a malformed key is `.badProtobuf`. Exemplars and histograms are counted, not decoded; metadata is
+/// decoded (Prometheus sends it in separate, small requests).
 ///
 /// Strings are not checked for UTF-8 here; `SeriesValidator` does that for new series. All
 /// functions are pure and safe to call concurrently.
@@ -76,7 +78,7 @@ public enum RemoteWriteDecoder {
         request.series = builder.series
         request.histogramCount = builder.histogramCount
         request.exemplarCount = builder.exemplarCount
-        request.metadataCount = builder.metadataCount
+        request.metadata = builder.metadata
         if let failure { throw failure }
     }
 
@@ -88,7 +90,7 @@ public enum RemoteWriteDecoder {
         var series: [SeriesEntry] = []
         var histogramCount = 0
         var exemplarCount = 0
-        var metadataCount = 0
+        var metadata: [(metric: String, metadata: MetricMetadata)] = []
 
         /// Takes `request`'s arrays (so they stay uniquely referenced) and empties them, keeping
         /// their capacity.
@@ -119,8 +121,7 @@ public enum RemoteWriteDecoder {
                     try decodeSeries(base, try r.readLengthDelimited())
                 case 3:
                     try expect(wire, .lengthDelimited, "WriteRequest.metadata", field, at: key)
-                    _ = try r.readLengthDelimited()
-                    metadataCount += 1
+                    if let m = try decodeMetadata(base, try r.readLengthDelimited()) { metadata.append(m) }
                 default:
                     try r.skip(wire, field: field)
                 }
@@ -240,6 +241,37 @@ public enum RemoteWriteDecoder {
                 }
             }
             return Sample(t: Int64(bitPattern: timestamp), v: Double(bitPattern: value))
+        }
+
+        /// Prometheus's `MetricMetadata.MetricType` numbers, as exposition type names.
+        static let metricTypes = ["unknown", "counter", "gauge", "histogram", "gaugehistogram", "summary", "info", "stateset"]
+
+        /// One `MetricMetadata`; nil when it names no metric or its strings are not UTF-8.
+        func decodeMetadata(_ base: UnsafePointer<UInt8>, _ range: Range<Int>) throws(IngestError) -> (metric: String, metadata: MetricMetadata)? {
+            var type = 0 as UInt64
+            var name = "", help = "", unit = ""
+            var r = ProtobufReader(base: base, position: range.lowerBound, end: range.upperBound)
+            func text(_ range: Range<Int>) -> String? {
+                String(validating: UnsafeBufferPointer(start: base + range.lowerBound, count: range.count), as: UTF8.self)
+            }
+            while !r.isAtEnd {
+                let key = r.position
+                let (field, wire) = try r.readTag()
+                switch field {
+                case 1:
+                    try expect(wire, .varint, "MetricMetadata.type", field, at: key)
+                    type = try r.readVarint()
+                case 2, 4, 5:
+                    try expect(wire, .lengthDelimited, "MetricMetadata string", field, at: key)
+                    guard let s = text(try r.readLengthDelimited()) else { return nil }
+                    if field == 2 { name = s } else if field == 4 { help = s } else { unit = s }
+                default:
+                    try r.skip(wire, field: field)
+                }
+            }
+            if name.isEmpty { return nil }
+            let typeName = type < Builder.metricTypes.count ? Builder.metricTypes[Int(type)] : "unknown"
+            return (name, MetricMetadata(type: typeName, help: help, unit: unit))
         }
 
         @inline(__always)

@@ -3,7 +3,8 @@ import TSDB
 /// Encodes a remote-write 1.0 `WriteRequest`, for senders (tests, the Swift client, forwarding).
 public enum RemoteWriteEncoder {
     /// The protobuf body (not yet compressed). Labels go out in the order given.
-    public static func encode(_ series: [(labels: [Label], samples: [Sample])]) -> [UInt8] {
+    public static func encode(_ series: [(labels: [Label], samples: [Sample])],
+                              metadata: [(metric: String, metadata: MetricMetadata)] = []) -> [UInt8] {
         var out: [UInt8] = []
         var ts: [UInt8] = []
         var part: [UInt8] = []
@@ -25,12 +26,23 @@ public enum RemoteWriteEncoder {
             }
             appendBytesField(1, ts, to: &out)
         }
+        for m in metadata {
+            part.removeAll(keepingCapacity: true)
+            let type = RemoteWriteDecoder.Builder.metricTypes.firstIndex(of: m.metadata.type) ?? 0
+            appendVarint(1 << 3, to: &part)
+            appendVarint(UInt64(type), to: &part)
+            appendBytesField(2, Array(m.metric.utf8), to: &part)
+            appendBytesField(4, Array(m.metadata.help.utf8), to: &part)
+            appendBytesField(5, Array(m.metadata.unit.utf8), to: &part)
+            appendBytesField(3, part, to: &out)
+        }
         return out
     }
 
     /// Snappy-compressed body, ready for `POST /api/v1/write` with `Content-Encoding: snappy`.
-    public static func encodeCompressed(_ series: [(labels: [Label], samples: [Sample])]) -> [UInt8] {
-        Snappy.compress(encode(series))
+    public static func encodeCompressed(_ series: [(labels: [Label], samples: [Sample])],
+                                        metadata: [(metric: String, metadata: MetricMetadata)] = []) -> [UInt8] {
+        Snappy.compress(encode(series, metadata: metadata))
     }
 
     static func appendVarint(_ v: UInt64, to out: inout [UInt8]) {

@@ -34,6 +34,10 @@ public struct StoreOutcome: Sendable {
     public var total = 0
     /// One message per refused series or sample, naming it and the reason.
     public var problems: [String] = []
+    /// Indexes (into `SeriesBatch.entries`) of entries whose series or at least one sample was
+    /// refused, in no particular order and possibly repeated; callers that answer per source
+    /// item (OTLP counts refused data points) map them back.
+    public var refusedEntries: [Int] = []
 
     public init() {}
 }
@@ -53,6 +57,7 @@ extension DB {
                 kept.append(i)
             case .failure(let error):
                 out.problems.append("\(error)")
+                out.refusedEntries.append(i)
             }
         }
         if kept.isEmpty { return out }
@@ -67,6 +72,7 @@ extension DB {
         }
         let rejected = try append(refs: refs, owners: owners, samples: samples)
         out.stored = samples.count - rejected.count
+        out.refusedEntries.append(contentsOf: rejected.map { kept[Int(owners[$0.index])] })
         for r in rejected.prefix(10) {
             out.problems.append("sample of \(refs[Int(owners[r.index])].labels): \(r.reason)")
         }

@@ -81,22 +81,33 @@ extension Evaluator {
         var groups = [FloatAggregator?](repeating: nil, count: groupLabels.count)
         var dropName = [Bool](repeating: false, count: groupLabels.count)
         var out = groupLabels.map { EvalSeries(labels: $0, points: [], dropName: false) }
+        // Every input point in one flat array with per-series bounds, so the step loop reads
+        // plain memory instead of copying (and retaining) each series at every step.
+        var flat: [Sample] = []
+        flat.reserveCapacity(input.reduce(0) { $0 + $1.points.count })
+        var ends = [Int](repeating: 0, count: input.count)
+        for (si, s) in input.enumerated() {
+            flat.append(contentsOf: s.points)
+            ends[si] = flat.count
+        }
         var cursors = [Int](repeating: 0, count: input.count)
+        for si in input.indices.dropFirst() { cursors[si] = ends[si - 1] }
+        let seriesDropName = input.map(\.dropName)
         for step in 0..<numSteps {
             try state.checkAlive()
             let ts = stepTime(step)
             for g in groups.indices { groups[g] = nil }
-            for (si, s) in input.enumerated() {
+            for si in 0..<ends.count {
                 let c = cursors[si]
-                guard c < s.points.count, s.points[c].t == ts else { continue }
+                guard c < ends[si], flat[c].t == ts else { continue }
                 cursors[si] = c + 1
                 let gi = seriesGroup[si]
                 if groups[gi] == nil {
-                    groups[gi] = FloatAggregator(kernelOp, first: s.points[c].v)
-                    dropName[gi] = s.dropName
+                    groups[gi] = FloatAggregator(kernelOp, first: flat[c].v)
+                    dropName[gi] = seriesDropName[si]
                 } else {
-                    groups[gi]!.add(s.points[c].v)
-                    if s.dropName { dropName[gi] = true }
+                    groups[gi]!.add(flat[c].v)
+                    if seriesDropName[si] { dropName[gi] = true }
                 }
             }
             var produced = 0

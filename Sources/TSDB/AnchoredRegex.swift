@@ -1,8 +1,8 @@
 import Foundation
 
-/// An RE2-style regular expression matched against the whole string, as Prometheus anchors label
-/// matchers, `label_replace` and relabeling (`^(?s:RE)$` in Go, where `$` is the end of the
-/// text), with a fast path for plain literals and alternations of literals.
+/// An RE2 regular expression matched against the whole string, as Prometheus anchors label
+/// matchers, `label_replace` and relabeling (compiled through `RE2Syntax.anchored`), with a fast
+/// path for plain literals and alternations of literals.
 ///
 /// Safe to share across threads: `NSRegularExpression` is immutable and documented as such.
 public struct AnchoredRegex: @unchecked Sendable {
@@ -18,11 +18,7 @@ public struct AnchoredRegex: @unchecked Sendable {
             re = nil
             return
         }
-        do {
-            re = try NSRegularExpression(pattern: "^(?s:" + pattern + ")\\z")
-        } catch {
-            throw TSDBError(.invalidArgument, "invalid regular expression \"\(pattern)\"")
-        }
+        re = try RE2Syntax.anchored(pattern)
     }
 
     public func matches(_ s: String) -> Bool {

@@ -26,9 +26,15 @@ public struct Querier: Sendable {
     /// Series without samples in range are left out.
     public func select(_ matchers: [Matcher]) throws -> [SeriesSamples] {
         var merged: [Labels: [Sample]] = [:]
+        // With one source (the usual case: recent data, all in the live head) no series can
+        // appear twice, so the merge map and its label hashing are skipped.
+        let single = blocks.count + heads.count == 1
+        var direct: [SeriesSamples] = []
         func add(_ labels: Labels, _ samples: [Sample]) {
             if samples.isEmpty { return }
-            if let older = merged[labels] {
+            if single {
+                direct.append(SeriesSamples(labels: labels, samples: samples))
+            } else if let older = merged[labels] {
                 merged[labels] = mergeSamples(older: older, newer: samples)
             } else {
                 merged[labels] = samples
@@ -53,6 +59,7 @@ public struct Querier: Sendable {
                 add(s.labels, samples)
             }
         }
+        if single { return direct.sorted { $0.labels < $1.labels } }
         return merged.map { SeriesSamples(labels: $0.key, samples: $0.value) }.sorted { $0.labels < $1.labels }
     }
 

@@ -1,3 +1,4 @@
+import EventStore
 import Hummingbird
 import Ingest
 import Logging
@@ -8,27 +9,42 @@ import ServiceLifecycle
 import TSDB
 
 /// Builds the whole server: storage, routes, background services. `sextant serve` runs what this
-/// returns; tests call it directly.
-public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(label: "sextant")) async throws -> some ApplicationProtocol {
+/// returns; tests call it directly. Usage events go to the event store in `<data>/events`,
+/// unless a test passes its own `eventWriter`.
+public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(label: "sextant"),
+                             eventWriter: (any EventWriter)? = nil) async throws -> some ApplicationProtocol {
     let registry = SelfMetrics.registry
     let db = try DB(directory: config.dataDirectory, options: config.db, logger: logger)
-    let router = Router()
+    let router = Router(context: SextantRequestContext.self)
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(LogRequestsMiddleware(.debug))
     AdminRoutes(db: db, registry: registry).register(on: router)
+    let metadata = MetadataStore()
     ReadRoutes(db: db).register(on: router)
-    QueryRoutes(db: db, engine: Engine(options: config.query)).register(on: router)
-    let write = RemoteWriteHandler(db: db, limits: config.limits, logger: logger)
+    StatusRoutes(db: db, metadata: metadata).register(on: router)
+    QueryRoutes(db: db, options: config.query, maxConcurrency: config.maxConcurrentQueries).register(on: router)
+    let write = RemoteWriteHandler(db: db, metadata: metadata, limits: config.limits, logger: logger)
     router.post("/api/v1/write") { req, ctx in try await write.handle(req, context: ctx) }
+    var storeOptions = EventStoreOptions()
+    storeOptions.logger = logger
+    let events = try EventStore(directory: config.dataDirectory + "/events", options: storeOptions)
+    let sink = EventSink(writer: eventWriter ?? events, config: config.analytics)
+    EventRoutes(sink: sink).register(on: router)
+    PostHogRoutes(sink: sink).register(on: router)
+    UserDataRoutes(store: events, privacy: sink.privacy).register(on: router)
+    OTLPHandler(db: db, limits: config.limits, lookbackDelta: config.query.lookbackDelta, logger: logger).register(on: router)
+    InfluxHandler(db: db, limits: config.limits, logger: logger).register(on: router)
     let service = TSDBService(db: db, maintenanceInterval: config.maintenanceInterval,
                               syncInterval: config.walSyncInterval, logger: logger)
-    let scrape = ScrapeManager(settings: config.scrape, db: db, logger: logger)
+    let eventService = EventStoreService(store: events, syncInterval: config.walSyncInterval,
+                                         maintenanceInterval: config.maintenanceInterval, logger: logger)
+    let scrape = ScrapeManager(settings: config.scrape, db: db, metadata: metadata, logger: logger)
     TargetsRoutes(manager: scrape).register(on: router)
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Sextant"),
-        // Shut down in reverse: the scrape manager stops before the TSDB closes.
-        services: [service, scrape],
+        // Shut down in reverse: the scrape manager stops before the stores close.
+        services: [service, eventService, scrape],
         // The self-scrape target needs the bound port (tests listen on port 0).
         onServerRunning: { channel in scrape.setSelfTarget(host: config.host, port: channel.localAddress?.port ?? config.port) },
         logger: logger

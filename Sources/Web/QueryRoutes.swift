@@ -1,13 +1,25 @@
+import Dispatch
 import Foundation
 import Hummingbird
 import PromQL
 import TSDB
 
-/// Prometheus's query API: `/api/v1/query`, `/api/v1/query_range`, `/api/v1/format_query`,
-/// `/api/v1/status/buildinfo`, answering in Prometheus's envelopes and value encodings.
+/// Prometheus's query API: `/api/v1/query`, `/api/v1/query_range`, `/api/v1/format_query`, answering in Prometheus's envelopes and value encodings.
 struct QueryRoutes: Sendable {
     let db: DB
-    let engine: Engine
+    let options: EngineOptions
+    let gate: QueryGate
+
+    init(db: DB, options: EngineOptions, maxConcurrency: Int) {
+        self.db = db
+        self.options = options
+        gate = QueryGate(limit: maxConcurrency)
+    }
+
+    /// Evaluation runs here, not on the cooperative pool, so that long queries (two would fill a
+    /// 2-core machine's pool) never starve request handling and ingestion. The gate bounds how
+    /// many threads it uses.
+    static let evaluationQueue = DispatchQueue(label: "sextant.query", attributes: .concurrent)
 
     /// Prometheus refuses range queries that would return more points per series than this.
     static let maxPointsPerSeries: Int64 = 11_000
@@ -17,16 +29,6 @@ struct QueryRoutes: Sendable {
             router.on("/api/v1/query", method: method) { req, _ in try await instant(req) }
             router.on("/api/v1/query_range", method: method) { req, _ in try await range(req) }
             router.on("/api/v1/format_query", method: method) { req, _ in try await formatQuery(req) }
-        }
-        router.get("/api/v1/status/buildinfo") { _, _ in
-            JSONWriter.success { w in
-                w.beginObject()
-                for (k, v) in [("version", "0.1.0"), ("revision", ""), ("branch", "main"), ("buildUser", ""),
-                               ("buildDate", ""), ("goVersion", "swift6")] {
-                    w.key(k); w.string(v)
-                }
-                w.endObject()
-            }
         }
     }
 
@@ -40,8 +42,8 @@ struct QueryRoutes: Sendable {
         guard let query = p.get("query"), !query.isEmpty else { throw APIError.badData("invalid parameter \"query\": query is empty") }
         let now = Int64(Date.now.timeIntervalSince1970 * 1000)
         let t = try p.time("time", default: now)
-        let engine = self.engine, querier = querierFactory()
-        let result = try await run { try engine.instantQuery(query, at: t, querier: querier) }
+        let querier = querierFactory()
+        let result = try await run(timeout: try timeout(p)) { engine in try engine.instantQuery(query, at: t, querier: querier) }
         return encode(result)
     }
 
@@ -60,8 +62,10 @@ struct QueryRoutes: Sendable {
         if (end - start) / step > QueryRoutes.maxPointsPerSeries {
             throw APIError.badData("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
         }
-        let engine = self.engine, querier = querierFactory()
-        let result = try await run { try engine.rangeQuery(query, start: start, end: end, step: step, querier: querier) }
+        let querier = querierFactory()
+        let result = try await run(timeout: try timeout(p)) { engine in
+            try engine.rangeQuery(query, start: start, end: end, step: step, querier: querier)
+        }
         return encode(result)
     }
 
@@ -90,10 +94,38 @@ struct QueryRoutes: Sendable {
         }
     }
 
-    /// Runs a query off the server's event loops and maps its errors onto Prometheus's types.
-    func run(_ body: @escaping @Sendable () throws -> QueryResult) async throws -> QueryResult {
+    /// The `timeout` parameter (a duration or float seconds), capped by `--query.timeout` as
+    /// Prometheus does.
+    func timeout(_ p: RequestParameters) throws -> Duration {
+        guard let text = p.get("timeout") else { return options.timeout }
+        let ms: Int64
+        if let d = Double(text), d.isFinite, d >= 0, d < 9e15 {
+            ms = Int64((d * 1000).rounded())
+        } else if let d = try? PromQLParser.parseDuration(text) {
+            ms = d
+        } else {
+            throw APIError.badData("invalid parameter \"timeout\": cannot parse \"\(text)\" to a valid duration")
+        }
+        return min(.milliseconds(ms), options.timeout)
+    }
+
+    /// Waits for a slot at the gate, then runs a query on the evaluation queue with what is left
+    /// of its timeout, mapping its errors onto Prometheus's types.
+    func run(timeout: Duration, _ body: @escaping @Sendable (Engine) throws -> QueryResult) async throws -> QueryResult {
+        let queued = ContinuousClock.now
+        guard await gate.enter(timeout: timeout) else {
+            throw APIError(.timeout, "query timed out in query queue")
+        }
+        defer { gate.leave() }
+        var options = self.options
+        options.timeout = timeout - (ContinuousClock.now - queued)
+        let engine = Engine(options: options)
         do {
-            return try await Task.detached(priority: .medium) { try body() }.value
+            return try await withCheckedThrowingContinuation { continuation in
+                QueryRoutes.evaluationQueue.async {
+                    continuation.resume(with: Result { try body(engine) })
+                }
+            }
         } catch let e as PromQLError {
             switch e.kind {
             case .parse: throw APIError.badData(e.message)

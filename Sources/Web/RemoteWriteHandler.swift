@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import Ingest
 import Logging
 import TSDB
@@ -11,6 +12,7 @@ import TSDB
 /// 5xx means nothing was stored and the sender should retry.
 struct RemoteWriteHandler: Sendable {
     let db: DB
+    let metadata: MetadataStore
     let limits: IngestLimits
     let logger: Logger
 
@@ -29,6 +31,7 @@ struct RemoteWriteHandler: Sendable {
         } catch {
             throw APIError.badData("cannot decode remote-write body: \(error)")
         }
+        for m in decoded.metadata { metadata.record(m.metric, m.metadata) }
         let outcome = try store(decoded)
         if outcome.problems.isEmpty {
             return Response(status: .noContent)
@@ -116,6 +119,9 @@ func collectBody(_ request: Request, limit: Int) async throws -> ByteBuffer {
     do {
         return try await request.body.collect(upTo: limit)
     } catch let e as HTTPError where e.status == .contentTooLarge {
+        throw APIError(.tooLarge, "request body is larger than the limit of \(limit) bytes")
+    } catch is NIOTooManyBytesError {
+        // What collecting a streamed body throws past the limit.
         throw APIError(.tooLarge, "request body is larger than the limit of \(limit) bytes")
     }
 }

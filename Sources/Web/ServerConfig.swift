@@ -15,6 +15,10 @@ public struct ServerConfig: Sendable {
     public var db = DBOptions()
     public var limits = IngestLimits()
     public var query = EngineOptions()
+    /// Most queries evaluated at once (Prometheus's `--query.max-concurrency`); others wait.
+    public var maxConcurrentQueries = 20
+    /// Usage-event ingestion: limits, privacy rules, PostHog API keys.
+    public var analytics = AnalyticsConfig()
     /// How often the head is checked for cutting, blocks compacted and retention applied.
     public var maintenanceInterval: Duration = .seconds(30)
     /// How often the WAL is fsynced (acknowledged writes already survive a process crash).
@@ -76,9 +80,10 @@ public struct ConfigError: Error, CustomStringConvertible {
 
 /// Milliseconds in a Prometheus duration such as `15d`, `1h30m`, `90s`, `500ms`, `2w`, `1y`.
 public func parseDuration(_ s: String) throws -> Int64 {
-    switch ScrapeDuration.parse(s) {
-    case .success(let ms): return ms
-    case .failure(let e): throw ConfigError(e.message)
+    do {
+        return try PrometheusDuration.parse(s)
+    } catch {
+        throw ConfigError(error.message)
     }
 }
 

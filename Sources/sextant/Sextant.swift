@@ -23,6 +23,19 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("query.lookback-delta"), help: "How far back an instant selector looks for a sample, e.g. 5m.") var lookbackDelta: String?
     @Option(name: .customLong("query.timeout"), help: "Longest a query may run, e.g. 2m.") var queryTimeout: String?
     @Option(name: .customLong("query.max-samples"), help: "Most samples a query may hold in memory at once.") var maxSamples: Int?
+    @Option(name: .customLong("query.max-concurrency"), help: "Most queries evaluated at once; the rest wait in line.") var maxConcurrency: Int?
+    @Option(name: .customLong("analytics.pseudonymize-key"), help: "Replace user and session ids by their HMAC-SHA256 under this key.")
+    var pseudonymizeKey: String?
+    @Flag(name: .customLong("analytics.store-ip"), help: "Keep IP addresses of events ($ip, or the sender's address).")
+    var storeIP = false
+    @Option(name: .customLong("analytics.scrub-keys"), help: "Comma-separated property keys never stored, any case, any depth (empty: none).")
+    var scrubKeys: String?
+    @Option(name: .customLong("analytics.posthog-api-key"), help: "A PostHog project API key the capture endpoints accept (repeatable; none: any).")
+    var postHogAPIKeys: [String] = []
+    @Option(name: .customLong("analytics.future-tolerance"), help: "How far ahead of the server's clock an event may be, e.g. 1d.")
+    var futureTolerance: String?
+    @Option(name: .customLong("analytics.max-batch-events"), help: "Most events in one request.")
+    var maxBatchEvents: Int?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
 
     func run() async throws {
@@ -38,6 +51,22 @@ struct Serve: AsyncParsableCommand {
             if let maxSamples {
                 guard maxSamples > 0 else { throw ConfigError("--query.max-samples must be positive") }
                 cfg.query.maxSamples = maxSamples
+            }
+            if let maxConcurrency {
+                guard maxConcurrency > 0 else { throw ConfigError("--query.max-concurrency must be positive") }
+                cfg.maxConcurrentQueries = maxConcurrency
+            }
+            if let pseudonymizeKey {
+                guard !pseudonymizeKey.isEmpty else { throw ConfigError("--analytics.pseudonymize-key must not be empty") }
+                cfg.analytics.pseudonymizeKey = pseudonymizeKey
+            }
+            cfg.analytics.storeIP = storeIP
+            if let scrubKeys { cfg.analytics.scrubKeys = AnalyticsConfig.parseKeyList(scrubKeys) }
+            cfg.analytics.postHogAPIKeys = postHogAPIKeys.flatMap(AnalyticsConfig.parseKeyList)
+            if let futureTolerance { cfg.analytics.limits.futureToleranceMillis = try parseDuration(futureTolerance) }
+            if let maxBatchEvents {
+                guard maxBatchEvents > 0 else { throw ConfigError("--analytics.max-batch-events must be positive") }
+                cfg.analytics.limits.maxEventsPerBatch = maxBatchEvents
             }
         } catch let e as ConfigError {
             throw ValidationError(e.description)

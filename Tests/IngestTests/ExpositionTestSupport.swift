@@ -33,7 +33,7 @@ func parseExposition(_ text: String, _ format: ExpositionFormat) throws -> Parse
                 let name = labels.removeFirst().value
                 let inside = labels.map { "\($0.name)=\"\($0.value)\"" }.joined(separator: ", ")
                 out.samples.append(ParsedSample(series: labels.isEmpty ? name : "\(name){\(inside)}", value: p.value, timestamp: p.timestamp))
-            case .type: out.metadata[try p.metadataName(), default: MetricMetadata()].type = p.metricType
+            case .type: out.metadata[try p.metadataName(), default: MetricMetadata()].type = p.metricType.rawValue
             case .help: out.metadata[try p.metadataName(), default: MetricMetadata()].help = try p.metadataText()
             case .unit: out.metadata[try p.metadataName(), default: MetricMetadata()].unit = try p.metadataText()
             }

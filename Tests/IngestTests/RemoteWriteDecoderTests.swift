@@ -57,7 +57,7 @@ private let up = [("__name__", "up"), ("job", "node"), ("instance", "a:9100")]
         #expect(r.series[0].labelsHash == r.series[2].labelsHash)
         #expect(r.series[0].labelsHash != r.series[1].labelsHash)
         #expect(r.series[0].labelsHash == LabelHash.hash(r.labels(of: r.series[0])))
-        #expect(r.histogramCount == 0 && r.exemplarCount == 0 && r.metadataCount == 0)
+        #expect(r.histogramCount == 0 && r.exemplarCount == 0 && r.metadata.isEmpty)
     }
 
     @Test func emptyBodyAndEmptySeries() throws {
@@ -192,11 +192,16 @@ private let up = [("__name__", "up"), ("job", "node"), ("instance", "a:9100")]
         var metadata = ProtoWriter()
         metadata.varintField(1, 1)
         metadata.string(2, "up")
+        metadata.string(4, "Whether the target answered.")
+        metadata.string(5, "")
         var request = ProtoWriter()
         request.lengthDelimited(3, metadata.bytes)
         request.lengthDelimited(1, series.bytes)
         let r = try decode(request.bytes)
-        #expect(r.histogramCount == 2 && r.exemplarCount == 1 && r.metadataCount == 1)
+        #expect(r.histogramCount == 2 && r.exemplarCount == 1)
+        #expect(r.metadata.count == 1)
+        #expect(r.metadata.first?.metric == "up")
+        #expect(r.metadata.first?.metadata == MetricMetadata(type: "counter", help: "Whether the target answered."))
         #expect(r.samples.count == 1)
     }
 

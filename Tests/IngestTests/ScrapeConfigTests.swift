@@ -136,18 +136,4 @@ import TSDB
             #expect(got?.contains("is not valid YAML") == true, "got: \(got ?? "no error")")
         }
     }
-
-    @Test func durations() {
-        for (text, ms) in [("15s", Int64(15_000)), ("1m30s", 90_000), ("500ms", 500), ("2w", 1_209_600_000), ("0", 0), ("1y", 31_536_000_000)] {
-            #expect((try? ScrapeDuration.parse(text).get()) == ms, "\(text)")
-        }
-        for bad in ["", "5", "1.5s", "1s1m", "s", "-1s"] {
-            #expect((try? ScrapeDuration.parse(bad).get()) == nil, "\(bad)")
-        }
-        #expect(ScrapeDuration.format(90_000) == "1m30s")
-        #expect(ScrapeDuration.format(8 * 86_400_000) == "8d")
-        #expect(ScrapeDuration.format(14 * 86_400_000) == "2w")
-        #expect(ScrapeDuration.format(1500) == "1s500ms")
-        #expect(ScrapeDuration.format(0) == "0s")
-    }
 }

@@ -6,7 +6,7 @@ import TSDB
     private func values(_ line: String) throws -> [String] {
         try PromQLParser.parseSeriesDescription(line).values.map { v in
             guard let v else { return "_" }
-            return v.isStaleMarker ? "stale" : goFormatFloat(v)
+            return v.isStaleMarker ? "stale" : GoFloatFormat.formatF(v)
         }
     }
 

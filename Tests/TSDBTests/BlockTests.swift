@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DiskIO
 @testable import TSDB
 
 /// SplitMix64: a tiny seeded generator so every random test is reproducible.

@@ -1,4 +1,5 @@
 import Testing
+import DiskIO
 @testable import TSDB
 
 @Suite struct CRC32CTests {

@@ -1,4 +1,5 @@
 import Testing
+import DiskIO
 @testable import TSDB
 
 /// Deterministic generator for property tests.
@@ -165,30 +166,30 @@ func walDecodePayload(kind: WALRecord.Kind, _ payload: [UInt8]) throws -> WALRec
     @Test func hugeCountsAreRejectedBeforeAllocating() {
         // count = 2^62 in a 10-byte payload.
         var payload: [UInt8] = []
-        WALByteWriter.appendUvarint(1 << 62, to: &payload)
+        ByteWriter.appendUvarint(1 << 62, to: &payload)
         #expect(throws: TSDBError.self) { try walDecodePayload(kind: .samples, payload) }
         #expect(throws: TSDBError.self) { try walDecodePayload(kind: .series, payload) }
         // One series claiming 2^40 labels.
         var series: [UInt8] = [1, 2]
-        WALByteWriter.appendUvarint(1 << 40, to: &series)
+        ByteWriter.appendUvarint(1 << 40, to: &series)
         #expect(throws: TSDBError.self) { try walDecodePayload(kind: .series, series) }
     }
 
     @Test func varintLimits() throws {
         for v: UInt64 in [0, 1, 127, 128, 16383, 16384, .max, .max - 1, 1 << 63] {
             var out: [UInt8] = []
-            WALByteWriter.appendUvarint(v, to: &out)
+            ByteWriter.appendUvarint(v, to: &out)
             try out.withUnsafeBytes { raw in
-                var r = WALByteReader(raw)
+                var r = ByteReader(raw)
                 #expect(try r.uvarint() == v)
                 try r.expectEnd()
             }
         }
         for v: Int64 in [0, -1, 1, .min, .max, -64, 64] {
             var out: [UInt8] = []
-            WALByteWriter.appendVarint(v, to: &out)
+            ByteWriter.appendVarint(v, to: &out)
             let back = try out.withUnsafeBytes { raw in
-                var r = WALByteReader(raw)
+                var r = ByteReader(raw)
                 return try r.varint()
             }
             #expect(back == v)
@@ -200,8 +201,8 @@ func walDecodePayload(kind: WALRecord.Kind, _ payload: [UInt8]) throws -> WALRec
         ]
         for bytes in overflow {
             bytes.withUnsafeBytes { raw in
-                var r = WALByteReader(raw)
-                #expect(throws: TSDBError.self) { try r.uvarint() }
+                var r = ByteReader(raw)
+                #expect(throws: DiskIOError.self) { try r.uvarint() }
             }
         }
     }
@@ -209,11 +210,11 @@ func walDecodePayload(kind: WALRecord.Kind, _ payload: [UInt8]) throws -> WALRec
     /// A series payload with the given (name, value) byte strings, exactly as the encoder lays it out.
     func seriesPayload(_ labels: [([UInt8], [UInt8])]) -> [UInt8] {
         var out: [UInt8] = [1, 2]  // one series, ref delta +1
-        WALByteWriter.appendUvarint(UInt64(labels.count), to: &out)
+        ByteWriter.appendUvarint(UInt64(labels.count), to: &out)
         for (n, v) in labels {
-            WALByteWriter.appendUvarint(UInt64(n.count), to: &out)
+            ByteWriter.appendUvarint(UInt64(n.count), to: &out)
             out += n
-            WALByteWriter.appendUvarint(UInt64(v.count), to: &out)
+            ByteWriter.appendUvarint(UInt64(v.count), to: &out)
             out += v
         }
         return out

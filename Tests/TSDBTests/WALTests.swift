@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DiskIO
 @testable import TSDB
 
 /// A fresh directory under the temp dir, removed when the value goes away.
@@ -17,7 +18,7 @@ final class WALTempDir: Sendable {
     deinit { try? FileManager.default.removeItem(atPath: root) }
 
     func path(_ name: String) -> String { wal + "/" + name }
-    func segment(_ n: Int) -> String { path(WALDirectory.segmentName(n)) }
+    func segment(_ n: Int) -> String { path(LogDirectory.segmentName(n)) }
 
     func read(_ name: String) -> [UInt8] {
         FileManager.default.contents(atPath: path(name)).map { [UInt8]($0) } ?? []
@@ -129,7 +130,7 @@ enum WALDamage: String, CaseIterable, CustomTestStringConvertible {
         let range = wal.segmentRange
         #expect(range.first == 0 && range.last > 3)
         let names = tmp.files()
-        #expect(names == (0...range.last).map { WALDirectory.segmentName($0) })
+        #expect(names == (0...range.last).map { LogDirectory.segmentName($0) })
         #expect(names.first == "00000000" && names.dropFirst().first == "00000001")
         #expect(wal.sizeBytes == names.reduce(0) { $0 + tmp.read($1).count })
         for name in names { #expect(tmp.read(name).count <= 300) }
@@ -235,17 +236,17 @@ enum WALDamage: String, CaseIterable, CustomTestStringConvertible {
     }
 
     @Test func ioErrorsNameTheFileAndTheErrno() throws {
-        let full = try WALSegmentFile.openForWriting("/dev/full")
+        let full = try LogSegmentFile.openForWriting("/dev/full")
         defer { full.close() }
         let bytes: [UInt8] = [1, 2, 3]
         #expect {
             try bytes.withUnsafeBytes { try full.write($0) }
         } throws: { error in
-            guard let e = error as? TSDBError else { return false }
+            guard let e = error as? DiskIOError else { return false }
             return e.code == .io && e.message.contains("/dev/full") && e.message.contains("no space left on device")
         }
-        #expect { try WALSegmentFile.openForReading("/nonexistent/x") } throws: {
-            ($0 as? TSDBError)?.message.contains("no such file or directory") == true
+        #expect { try LogSegmentFile.openForReading("/nonexistent/x") } throws: {
+            ($0 as? DiskIOError)?.message.contains("no such file or directory") == true
         }
     }
 
@@ -261,7 +262,7 @@ enum WALDamage: String, CaseIterable, CustomTestStringConvertible {
         #expect(wal.segmentRange == (2, 5))
         #expect(!tmp.exists("00000000") && !tmp.exists("00000001") && tmp.exists("00000002"))
         #expect(tmp.exists("00000001.corrupt"))
-        let sizeOnDisk = (2...5).reduce(0) { $0 + tmp.read(WALDirectory.segmentName($1)).count }
+        let sizeOnDisk = (2...5).reduce(0) { $0 + tmp.read(LogDirectory.segmentName($1)).count }
         #expect(wal.sizeBytes == sizeOnDisk)
         try wal.removeSegments(before: 1000)
         #expect(wal.segmentRange == (5, 5))
@@ -392,10 +393,10 @@ enum WALDamage: String, CaseIterable, CustomTestStringConvertible {
                     expected += records
                 }
                 originals.append(f.bytes)
-                tmp.write(WALDirectory.segmentName(seg), f.bytes)
+                tmp.write(LogDirectory.segmentName(seg), f.bytes)
             }
             let (back, report) = try walReplayAll(tmp.wal)
-            let name = WALDirectory.segmentName(damagedSegment)
+            let name = LogDirectory.segmentName(damagedSegment)
             let prefix = walFrames([walTestRecord(damagedSegment * 10)]).bytes
             // In the last segment, a record whose length reaches past the end of the file
             // looks exactly like a write torn by a crash, and is cut off as one.
@@ -486,7 +487,7 @@ enum WALDamage: String, CaseIterable, CustomTestStringConvertible {
 
     @Test func missingSegmentsAreReported() throws {
         let tmp = WALTempDir()
-        for seg in [3, 4, 7] { tmp.write(WALDirectory.segmentName(seg), walFrames([walTestRecord(seg)]).bytes) }
+        for seg in [3, 4, 7] { tmp.write(LogDirectory.segmentName(seg), walFrames([walTestRecord(seg)]).bytes) }
         let (back, report) = try walReplayAll(tmp.wal)
         #expect(back == [walTestRecord(3), walTestRecord(4), walTestRecord(7)])
         #expect(report.messages.count == 1 && report.messages[0].contains("00000005 to 00000006"))
@@ -510,12 +511,12 @@ enum WALDamage: String, CaseIterable, CustomTestStringConvertible {
     }
 
     @Test func longSegmentNumbers() throws {
-        #expect(WALDirectory.segmentName(0) == "00000000")
-        #expect(WALDirectory.segmentName(12_345_678) == "12345678")
-        #expect(WALDirectory.segmentName(123_456_789) == "123456789")
-        #expect(WALDirectory.segmentNumber("123456789") == 123_456_789)
-        #expect(WALDirectory.segmentNumber("0000001") == nil)
-        #expect(WALDirectory.segmentNumber("0000000a") == nil)
+        #expect(LogDirectory.segmentName(0) == "00000000")
+        #expect(LogDirectory.segmentName(12_345_678) == "12345678")
+        #expect(LogDirectory.segmentName(123_456_789) == "123456789")
+        #expect(LogDirectory.segmentNumber("123456789") == 123_456_789)
+        #expect(LogDirectory.segmentNumber("0000001") == nil)
+        #expect(LogDirectory.segmentNumber("0000000a") == nil)
         let tmp = WALTempDir()
         tmp.write("99999999", [])
         let wal = try WAL(directory: tmp.wal)
@@ -567,14 +568,14 @@ enum WALDamage: String, CaseIterable, CustomTestStringConvertible {
                 let records = (0..<(1 + rng.below(6))).map { _ in rng.record() }
                 segments.append(records)
                 encoded.append(walFrames(records))
-                tmp.write(WALDirectory.segmentName(seg), encoded[seg].bytes)
+                tmp.write(LogDirectory.segmentName(seg), encoded[seg].bytes)
             }
             let seg = rng.below(segmentCount)
             var bytes = encoded[seg].bytes
             let at = rng.below(bytes.count)
             let old = bytes[at]
             bytes[at] = old ^ UInt8(1 + rng.below(255))
-            tmp.write(WALDirectory.segmentName(seg), bytes)
+            tmp.write(LogDirectory.segmentName(seg), bytes)
             // The checksum covers type, length and payload, so a changed byte anywhere
             // loses exactly the record it is in and what follows it in that segment.
             let hit = encoded[seg].starts.lastIndex { $0 <= at } ?? 0

@@ -80,9 +80,9 @@ import TSDB
         #expect(up.first?.labels["instance"] == "127.0.0.1:\(port)")
         let memory = try Self.value(Engine(), t.db, "node_memory_MemTotal_bytes")
         #expect((memory.first?.v ?? 0) > 1e6)
-        let families = Dictionary(manager.metadata.byMetric().map { ($0.metric, $0.metadata) }) { a, _ in a }
-        #expect(families["node_cpu_seconds_total"]?.first?.type == .counter)
-        #expect(families["node_memory_MemTotal_bytes"]?.first?.type == .gauge)
+        let families = Dictionary(manager.metadata.lookup()) { a, _ in a }
+        #expect(families["node_cpu_seconds_total"]?.first?.type == "counter")
+        #expect(families["node_memory_MemTotal_bytes"]?.first?.type == "gauge")
         run.cancel()
         try await run.value
     }
@@ -133,11 +133,11 @@ import TSDB
         #expect(try Self.value(engine, t.db, "demo_temperature_celsius").map(\.v) == [-1.5])
         #expect(try Self.value(engine, t.db, #"demo_build_info{version="1.2"}"#).map(\.v) == [1])
         #expect(try Self.value(engine, t.db, #"demo_state{demo_state="running"}"#).map(\.v) == [1])
-        let families = Dictionary(manager.metadata.byMetric().map { ($0.metric, $0.metadata) }) { a, _ in a }
-        #expect(families["demo_requests"]?.first?.type == .counter)
-        #expect(families["demo_temperature_celsius"]?.first == MetricMetadata(type: .gauge, help: "Temperature.", unit: "celsius"))
-        #expect(families["demo_build"]?.first?.type == .info)
-        #expect(families["demo_state"]?.first?.type == .stateset)
+        let families = Dictionary(manager.metadata.lookup()) { a, _ in a }
+        #expect(families["demo_requests"]?.first?.type == "counter")
+        #expect(families["demo_temperature_celsius"]?.first == MetricMetadata(type: "gauge", help: "Temperature.", unit: "celsius"))
+        #expect(families["demo_build"]?.first?.type == "info")
+        #expect(families["demo_state"]?.first?.type == "stateset")
         run.cancel()
         try await run.value
     }

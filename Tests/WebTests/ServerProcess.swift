@@ -54,6 +54,12 @@ final class ServerProcess: @unchecked Sendable {
         throw TestFailure("server not ready after \(timeout)s")
     }
 
+    /// A test that fails early must not leave its server running (it would also hold the test
+    /// runner's output pipe open, and the runner would wait for it forever).
+    deinit {
+        if process.isRunning { kill9() }
+    }
+
     func kill9() {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()

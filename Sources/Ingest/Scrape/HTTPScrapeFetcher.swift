@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
+import TSDB
 
 /// Scrapes over HTTP(S) with AsyncHTTPClient: keeps connections to targets alive between
 /// scrapes, bounds each scrape by its timeout (connect, headers and body together) and its body
@@ -46,7 +47,7 @@ public final class HTTPScrapeFetcher: ScrapeFetcher {
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next(), let response = first else {
-                    throw IngestError(.scrapeFailed, "Get \"\(url)\": timed out after \(ScrapeDuration.format(timeout)) (scrape_timeout)")
+                    throw IngestError(.scrapeFailed, "Get \"\(url)\": timed out after \(PrometheusDuration.format(timeout)) (scrape_timeout)")
                 }
                 return response
             }

@@ -62,7 +62,7 @@ extension ScrapeCache {
                         owners.append(ref)
                         samples.append(Sample(t: t, v: p.value))
                     case .type:
-                        metadata[try p.metadataName(), default: MetricMetadata()].type = p.metricType
+                        metadata[try p.metadataName(), default: MetricMetadata()].type = p.metricType.rawValue
                     case .help:
                         metadata[try p.metadataName(), default: MetricMetadata()].help = try p.metadataText()
                     case .unit:

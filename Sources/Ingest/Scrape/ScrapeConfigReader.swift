@@ -1,4 +1,5 @@
 import Foundation
+import TSDB
 import Yams
 
 /// Reads typed values out of a YAML node tree, throwing `IngestError(.invalidConfig)` messages
@@ -58,9 +59,10 @@ struct ScrapeConfigReader {
     /// Milliseconds in a Prometheus duration.
     func duration(_ node: Node, _ path: String) throws(IngestError) -> Int64 {
         let text = try string(node, path)
-        switch ScrapeDuration.parse(text) {
-        case .success(let ms): return ms
-        case .failure(let e): throw fail(node, path, e.message)
+        do {
+            return try PrometheusDuration.parse(text)
+        } catch {
+            throw fail(node, path, error.message)
         }
     }
 

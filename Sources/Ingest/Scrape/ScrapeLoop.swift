@@ -143,7 +143,7 @@ final class ScrapeLoop: Sendable {
             if failure == nil { st.metadata = metadata }
             return (metadata, changed)
         }
-        if changed { metadataStore.set(target.hash, target: target.labels, families: metadata) }
+        if changed { metadataStore.setTarget(target.hash, target: target.labels, families: metadata) }
         if let failure {
             logger.debug("scrape failed", metadata: ["target": "\(target.url)", "error": "\(failure.message)"])
         }
@@ -159,7 +159,7 @@ final class ScrapeLoop: Sendable {
                 logger.warning("writing staleness markers failed", metadata: ["target": "\(target.url)", "error": "\(error)"])
             }
         }
-        metadataStore.remove(target.hash)
+        metadataStore.removeTarget(target.hash)
     }
 
     /// The HTTP request, with credentials read now so rotated files take effect.

@@ -15,7 +15,8 @@ public final class ScrapeManager: Service, Sendable {
     /// Name of the built-in job that scrapes the server itself.
     public static let selfJobName = "sextant"
 
-    public let metadata = MetadataStore()
+    /// Where scrapes record what targets say about their metrics.
+    public let metadata: MetadataStore
     let db: DB
     let fetcher: any ScrapeFetcher
     let logger: Logger
@@ -49,10 +50,13 @@ public final class ScrapeManager: Service, Sendable {
     /// - Parameters:
     ///   - settings: the jobs; with `selfScrape`, a job `sextant` is added unless one exists,
     ///     whose target comes from `setSelfTarget(host:port:)`.
+    ///   - metadata: the store scrapes record metric metadata in (the one `/api/v1/metadata`
+    ///     reads).
     ///   - fetcher: how bodies are fetched (HTTP by default).
-    public init(settings: ScrapeSettings, db: DB, fetcher: (any ScrapeFetcher)? = nil,
-                logger: Logger = Logger(label: "sextant.scrape")) {
+    public init(settings: ScrapeSettings, db: DB, metadata: MetadataStore = MetadataStore(),
+                fetcher: (any ScrapeFetcher)? = nil, logger: Logger = Logger(label: "sextant.scrape")) {
         self.db = db
+        self.metadata = metadata
         self.fetcher = fetcher ?? HTTPScrapeFetcher()
         self.logger = logger
         var seedLabels = settings.global.externalLabels

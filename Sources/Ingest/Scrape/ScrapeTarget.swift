@@ -34,8 +34,8 @@ public struct ScrapeTarget: Sendable, Hashable {
     public static func make(address: String, groupLabels: [String: String], config: ScrapeConfig) -> Outcome {
         var lb = LabelBuilder([Label("__address__", address)])
         for (k, v) in groupLabels where lb.get(k).isEmpty { lb.set(k, v) }
-        let defaults = [("job", config.jobName), ("__scrape_interval__", ScrapeDuration.format(config.scrapeInterval)),
-                        ("__scrape_timeout__", ScrapeDuration.format(config.scrapeTimeout)),
+        let defaults = [("job", config.jobName), ("__scrape_interval__", PrometheusDuration.format(config.scrapeInterval)),
+                        ("__scrape_timeout__", PrometheusDuration.format(config.scrapeTimeout)),
                         ("__metrics_path__", config.metricsPath), ("__scheme__", config.scheme)]
         for (k, v) in defaults where lb.get(k).isEmpty { lb.set(k, v) }
         for (k, values) in config.params.sorted(by: { $0.key < $1.key }) {
@@ -47,14 +47,16 @@ public struct ScrapeTarget: Sendable, Hashable {
         if addr.isEmpty { return .invalid("no address") }
         if let problem = TargetGroup.addressProblem(addr) { return .invalid(problem) }
         let interval: Int64, timeout: Int64
-        switch ScrapeDuration.parse(lb.get("__scrape_interval__")) {
-        case .success(let ms): interval = ms
-        case .failure(let e): return .invalid("error parsing scrape interval: \(e.message)")
+        do {
+            interval = try PrometheusDuration.parse(lb.get("__scrape_interval__"))
+        } catch {
+            return .invalid("error parsing scrape interval: \(error.message)")
         }
         if interval == 0 { return .invalid("scrape interval cannot be 0") }
-        switch ScrapeDuration.parse(lb.get("__scrape_timeout__")) {
-        case .success(let ms): timeout = ms
-        case .failure(let e): return .invalid("error parsing scrape timeout: \(e.message)")
+        do {
+            timeout = try PrometheusDuration.parse(lb.get("__scrape_timeout__"))
+        } catch {
+            return .invalid("error parsing scrape timeout: \(error.message)")
         }
         if timeout == 0 { return .invalid("scrape timeout cannot be 0") }
         if timeout > interval {

@@ -205,7 +205,7 @@ public enum GoFloatFormat {
     }
 
     /// Go's readFloat syntax check over the whole string, plus its underscore rule.
-    private static func isWellFormedLiteral(_ s: [UInt8]) -> Bool {
+    static func isWellFormedLiteral(_ s: [UInt8]) -> Bool {
         var i = 0
         if i < s.count && (s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-")) { i += 1 }
         var hex = false
@@ -251,7 +251,7 @@ public enum GoFloatFormat {
     }
 
     /// Go's underscoreOK: '_' only between digits (a base prefix counts as a digit).
-    private static func underscoresAllowed(_ s: [UInt8]) -> Bool {
+    static func underscoresAllowed(_ s: [UInt8]) -> Bool {
         var body = s[...]
         if let first = body.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") {
             body = body.dropFirst()

@@ -1,3 +1,5 @@
+import DiskIO
+
 /// Appends the primitive fields of the block files to a growing byte array.
 ///
 /// Fixed-width integers are little-endian; `uvarint` is unsigned LEB128 (7 bits per byte, low

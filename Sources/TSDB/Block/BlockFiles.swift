@@ -1,3 +1,5 @@
+import DiskIO
+
 /// The names of the files inside a block directory, and the naming rules for block directories.
 ///
 /// A block lives in `<parent>/<id>/` and holds exactly three files: `meta.json`, `index` and

@@ -1,3 +1,5 @@
+import DiskIO
+
 /// The validated shape of an index file: where each table starts, plus the decoded symbols.
 ///
 /// Built once when a block is opened. It checks the header, the table of contents and every

@@ -1,3 +1,5 @@
+import DiskIO
+
 extension BlockReader {
     /// The labels and chunk references of series `id` (`0..<seriesCount`).
     ///

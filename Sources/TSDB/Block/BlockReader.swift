@@ -1,3 +1,4 @@
+import DiskIO
 import Foundation
 
 /// Read access to one persisted block, through read-only memory maps of its `index` and `chunks`.
@@ -87,7 +88,7 @@ public final class BlockReader: Sendable {
         guard FileManager.default.fileExists(atPath: path) else {
             throw TSDBError(.corrupted, "\(path): missing")
         }
-        let file = try MappedFile(path: path)
+        let file = try translatingDiskErrors { try MappedFile(path: path) }
         let data = Data(file.bytes)
         let meta: BlockMeta
         do {
@@ -112,7 +113,7 @@ public final class BlockReader: Sendable {
         guard FileManager.default.fileExists(atPath: path) else {
             throw TSDBError(.corrupted, "\(path): missing")
         }
-        return try MappedFile(path: path)
+        return try translatingDiskErrors { try MappedFile(path: path) }
     }
 
     /// Checks the 8-byte header shared by the index and chunks files.

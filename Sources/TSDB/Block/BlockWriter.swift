@@ -1,3 +1,4 @@
+import DiskIO
 import Foundation
 
 /// Writes immutable blocks: a directory `<parent>/<id>` with `chunks`, `index` and `meta.json`.
@@ -37,11 +38,11 @@ public enum BlockWriter {
                                       sources: sources, timeRange: timeRange)
         let tmp = dir + BlockFiles.temporarySuffix
         if rename(tmp, dir) != 0 {
-            let e = MappedFile.ioError(tmp, "rename to \(dir)")
+            let e = TSDBError(MappedFile.ioError(tmp, "rename to \(dir)"))
             try? FileManager.default.removeItem(atPath: tmp)
             throw e
         }
-        try BlockFileSink.syncDirectory(parent)
+        try translatingDiskErrors { try FileSink.syncDirectory(parent) }
         return meta
     }
 
@@ -78,12 +79,14 @@ public enum BlockWriter {
                 throw TSDBError(.io, "\(tmp): cannot remove stale directory: \(error)")
             }
         }
-        if mkdir(tmp, 0o755) != 0 { throw MappedFile.ioError(tmp, "mkdir") }
+        if mkdir(tmp, 0o755) != 0 { throw TSDBError(MappedFile.ioError(tmp, "mkdir")) }
         do {
-            let meta = try writeFiles(series: series, dir: tmp, id: id, sequence: sequence, level: level,
-                                      sources: sources, timeRange: timeRange)
-            try BlockFileSink.syncDirectory(tmp)
-            return meta
+            return try translatingDiskErrors {
+                let meta = try writeFiles(series: series, dir: tmp, id: id, sequence: sequence, level: level,
+                                          sources: sources, timeRange: timeRange)
+                try FileSink.syncDirectory(tmp)
+                return meta
+            }
         } catch {
             try? fm.removeItem(atPath: tmp)
             throw error
@@ -140,7 +143,7 @@ public enum BlockWriter {
         }
 
         // Chunks: header, then each chunk's bytes followed by their CRC32C, in series-id order.
-        let sink = try BlockFileSink(path: BlockFiles.join(dir, BlockFiles.chunks))
+        let sink = try FileSink(path: BlockFiles.join(dir, BlockFiles.chunks))
         try sink.append(BlockFiles.chunksMagic + [UInt8(BlockMeta.currentVersion), 0, 0, 0])
         var chunkOffsets: [Int] = []
         chunkOffsets.reserveCapacity(numChunks)
@@ -156,7 +159,7 @@ public enum BlockWriter {
         try sink.finish()
 
         let index = try builder.build(series: series, order: order, chunkOffsets: chunkOffsets, baseTime: minT)
-        try BlockFileSink.writeFile(BlockFiles.join(dir, BlockFiles.index), index)
+        try FileSink.writeFile(BlockFiles.join(dir, BlockFiles.index), index)
 
         let meta = BlockMeta(id: id, minTime: minT, maxTime: maxT,
                              stats: .init(numSeries: order.count, numChunks: numChunks, numSamples: numSamples),
@@ -167,7 +170,7 @@ public enum BlockWriter {
         do { json = try encoder.encode(meta) } catch {
             throw TSDBError(.invalidArgument, "cannot encode meta.json: \(error)")
         }
-        try BlockFileSink.writeFile(BlockFiles.join(dir, BlockFiles.meta), [UInt8](json) + [0x0A])
+        try FileSink.writeFile(BlockFiles.join(dir, BlockFiles.meta), [UInt8](json) + [0x0A])
         return meta
     }
 }

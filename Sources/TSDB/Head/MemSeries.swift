@@ -77,6 +77,7 @@ final class MemSeries: @unchecked Sendable {
     /// The samples with `mint <= t <= maxt`, in time order, later writes winning on equal times.
     func samples(mint: Int64, maxt: Int64) throws -> [Sample] {
         var out: [Sample] = []
+        out.reserveCapacity(closed.reduce(open.count) { $0 + ($1.maxTime! >= mint && $1.minTime! <= maxt ? $1.count : 0) })
         for chunk in closed where chunk.maxTime! >= mint && chunk.minTime! <= maxt {
             try chunk.decode(into: &out)
         }
@@ -96,8 +97,9 @@ extension Array where Element == Sample {
         guard let first = self.first, let last = self.last else { return }
         if first.t >= mint && last.t <= maxt { return }
         let lo = partitionIndex { $0.t >= mint }
-        let hi = partitionIndex { $0.t > maxt }
-        self = Array(self[lo..<Swift.max(lo, hi)])
+        let hi = Swift.max(lo, partitionIndex { $0.t > maxt })
+        removeSubrange(hi...)
+        removeSubrange(..<lo)
     }
 
     /// The first index whose element satisfies `pred`, for a predicate false then true along the array.

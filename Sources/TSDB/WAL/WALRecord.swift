@@ -1,3 +1,5 @@
+import DiskIO
+
 /// One entry of the write-ahead log.
 ///
 /// The WAL stores what the in-memory head needs to be rebuilt after a crash: which series
@@ -51,17 +53,12 @@ extension WALRecord {
     }
 
     /// Bytes before the payload: type (1), payload length (4, LE), checksum (4, LE).
-    static let headerSize = 9
+    static let headerSize = RecordLog.headerSize
 
-    /// The record checksum: CRC32C over the type byte and length field, then the payload.
-    /// Covering the type too means a flipped type byte cannot make a payload be read as
-    /// another kind of record.
+    /// The record checksum (see `RecordLog.checksum`).
     static func checksum(typeAndLength: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer) -> UInt32 {
-        CRC32C.checksum(payload, continuing: CRC32C.checksum(typeAndLength))
+        RecordLog.checksum(typeAndLength: typeAndLength, payload: payload)
     }
-    /// The largest payload a record may have; replay treats a larger length as corruption,
-    /// which bounds what a garbage length field can make it read.
-    static let maxPayloadLength = 256 << 20
 
     var kind: Kind {
         switch self {
@@ -81,10 +78,12 @@ extension WALRecord {
     /// Decodes a payload whose checksum has already been verified; nil for a kind this
     /// version does not know. Throws `.corrupted` when the bytes do not decode.
     static func decode(kind: UInt8, payload: UnsafeRawBufferPointer) throws -> WALRecord? {
-        switch Kind(rawValue: kind) {
-        case .series: return .series(try decodeSeries(payload))
-        case .samples: return .samples(try decodeSamples(payload))
-        case nil: return nil
+        try translatingDiskErrors {
+            switch Kind(rawValue: kind) {
+            case .series: return .series(try decodeSeries(payload))
+            case .samples: return .samples(try decodeSamples(payload))
+            case nil: return nil
+            }
         }
     }
 
@@ -106,7 +105,7 @@ extension WALRecord {
         // ingest hot path and per-byte appends cost several times more.
         out.append(contentsOf: repeatElement(0, count: worst))
         let used = out.withUnsafeMutableBytes { raw -> Int in
-            var w = WALByteWriter(raw.baseAddress! + start)
+            var w = ByteWriter(raw.baseAddress! + start)
             w.uvarint(UInt64(samples.count))
             var ref: UInt64 = 0
             var t: Int64 = 0
@@ -123,7 +122,7 @@ extension WALRecord {
     }
 
     static func decodeSamples(_ payload: UnsafeRawBufferPointer) throws -> [WALSample] {
-        var r = WALByteReader(payload)
+        var r = ByteReader(payload)
         let count = try r.uvarint()
         guard count <= UInt64(payload.count / minSampleBytes) else {
             throw r.failure("sample count \(count) cannot fit in a \(payload.count)-byte payload")
@@ -151,7 +150,7 @@ extension WALRecord {
     // name and the value, each as byte length (uvarint) followed by UTF-8 bytes.
 
     static func encodeSeries(_ series: [WALSeries], into out: inout [UInt8]) {
-        typealias W = WALByteWriter
+        typealias W = ByteWriter
         W.appendUvarint(UInt64(series.count), to: &out)
         var ref: UInt64 = 0
         for s in series {
@@ -166,7 +165,7 @@ extension WALRecord {
     }
 
     static func decodeSeries(_ payload: UnsafeRawBufferPointer) throws -> [WALSeries] {
-        var r = WALByteReader(payload)
+        var r = ByteReader(payload)
         let count = try r.uvarint()
         // A series takes at least 2 bytes (ref delta and label count).
         guard count <= UInt64(payload.count / 2) else {

@@ -1,3 +1,5 @@
+import DiskIO
+
 /// What `WAL.replay` read, skipped and repaired.
 ///
 /// `messages` has one line per anomaly (with segment file and byte offset), so an empty
@@ -24,6 +26,18 @@ public struct WALReplayReport: Sendable {
     public var messages: [String] = []
 
     public init() {}
+
+    init(_ log: LogReplayReport, series: Int, samples: Int) {
+        segments = log.segments
+        records = log.records
+        self.series = series
+        self.samples = samples
+        truncatedBytes = log.truncatedBytes
+        corruptSegments = log.corruptSegments
+        unknownRecords = log.unknownRecords
+        undecodableRecords = log.undecodableRecords
+        messages = log.messages
+    }
 
     /// True when nothing was skipped, cut or repaired.
     public var isClean: Bool { messages.isEmpty }
