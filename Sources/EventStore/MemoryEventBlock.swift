@@ -48,7 +48,7 @@ public struct MemoryEventBlock: EventBlock {
     }
 
     public func timestamps() -> [Int64] { timestampColumn }
-    public func users() -> [UInt32] { userColumn.map(dictionary.canonical) }
+    public func users() -> [UInt32] { dictionary.canonical(userColumn) }
     public func terms(_ column: TermColumn) -> [UInt32] { termColumns[column.rawValue] }
     public func values() -> [Double] { valueColumn }
     public func propertyKeys() -> [UInt32] { propertyColumns.keys.sorted() }

@@ -27,6 +27,8 @@ public struct IngestError: Error, CustomStringConvertible, Sendable {
         /// A scrape that did not produce samples: the target was unreachable, slow, answered an
         /// error status, or broke a limit.
         public static let scrapeFailed = Code(name: "scrapeFailed")
+        /// A /proc or /sys file the host collector could not read or understand.
+        public static let hostSource = Code(name: "hostSource")
     }
 
     public var code: Code

@@ -34,19 +34,38 @@ public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(lab
     UserDataRoutes(store: events, privacy: sink.privacy).register(on: router)
     OTLPHandler(db: db, limits: config.limits, lookbackDelta: config.query.lookbackDelta, logger: logger).register(on: router)
     InfluxHandler(db: db, limits: config.limits, logger: logger).register(on: router)
-    let service = TSDBService(db: db, maintenanceInterval: config.maintenanceInterval,
-                              syncInterval: config.walSyncInterval, logger: logger)
-    let eventService = EventStoreService(store: events, syncInterval: config.walSyncInterval,
-                                         maintenanceInterval: config.maintenanceInterval, logger: logger)
-    let scrape = ScrapeManager(settings: config.scrape, db: db, metadata: metadata, logger: logger)
+    let tsdbUpkeep = StoreUpkeepService(name: "TSDB", syncInterval: config.walSyncInterval,
+                                        maintenanceInterval: config.maintenanceInterval,
+                                        sync: { try db.syncWAL() }, maintain: { try db.maintain() },
+                                        close: { try db.close() }, logger: logger)
+    let eventUpkeep = StoreUpkeepService(name: "event store", syncInterval: config.walSyncInterval,
+                                         maintenanceInterval: config.maintenanceInterval,
+                                         sync: { try events.syncWAL() }, maintain: { _ = try events.maintain() },
+                                         close: { try events.close() }, logger: logger)
+    var services: [any Service] = [tsdbUpkeep, eventUpkeep]
+    if config.collectHost {
+        var host = HostCollectorOptions(selfInstance: config.listenAddress)
+        host.interval = config.collectInterval
+        // After the TSDB's upkeep, so it stops first on shutdown (services stop in reverse order).
+        services.append(try HostCollector(db: db, options: host, logger: logger))
+    }
+    let (seconds, attoseconds) = config.collectInterval.components
+    let selfInterval = config.collectSelf ? seconds * 1000 + attoseconds / 1_000_000_000_000_000 : nil
+    let scrape = ScrapeManager(settings: config.scrape, db: db, metadata: metadata,
+                               selfScrapeInterval: selfInterval, logger: logger)
     TargetsRoutes(manager: scrape).register(on: router)
+    // Last, so it stops first: no scrape is stored into a closed TSDB.
+    services.append(scrape)
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Sextant"),
-        // Shut down in reverse: the scrape manager stops before the stores close.
-        services: [service, eventService, scrape],
+        services: services,
         // The self-scrape target needs the bound port (tests listen on port 0).
-        onServerRunning: { channel in scrape.setSelfTarget(host: config.host, port: channel.localAddress?.port ?? config.port) },
+        onServerRunning: { channel in
+            var bound = config
+            bound.port = channel.localAddress?.port ?? config.port
+            scrape.setSelfTarget(host: config.host, port: bound.port, instance: bound.listenAddress)
+        },
         logger: logger
     )
 }

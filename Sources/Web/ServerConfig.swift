@@ -6,8 +6,9 @@ import Yams
 
 /// Everything `sextant serve` can be told, from flags or a YAML file (flags win).
 ///
-/// YAML keys mirror the flags: `data`, `listen`, `retention`, `retention_size`; the same file
-/// holds Prometheus's `global` and `scrape_configs` (see docs/scrape.md) and `self_scrape`.
+/// YAML keys mirror the flags: `data`, `listen`, `retention`, `retention_size`, `collect_host`,
+/// `collect_self`, `collect_interval`; the same file holds Prometheus's `global` and
+/// `scrape_configs` (see docs/scrape.md).
 public struct ServerConfig: Sendable {
     public var dataDirectory = "./sextant-data"
     public var host = "127.0.0.1"
@@ -23,8 +24,14 @@ public struct ServerConfig: Sendable {
     public var maintenanceInterval: Duration = .seconds(30)
     /// How often the WAL is fsynced (acknowledged writes already survive a process crash).
     public var walSyncInterval: Duration = .seconds(1)
-    /// Prometheus's `global` and `scrape_configs`, and whether to scrape the server itself.
+    /// Prometheus's `global` and `scrape_configs`.
     public var scrape = ScrapeSettings()
+    /// Whether this host's /proc and /sys are collected as node_exporter would report them.
+    public var collectHost = true
+    /// Whether the server scrapes its own `/metrics` as `job="sextant"`.
+    public var collectSelf = true
+    /// Time between host collections and between self-scrapes.
+    public var collectInterval: Duration = .seconds(15)
 
     public init() {}
 
@@ -37,6 +44,19 @@ public struct ServerConfig: Sendable {
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         self.host = host.isEmpty ? "0.0.0.0" : host
         self.port = port
+    }
+
+    /// The listen address as HOST:PORT (`[V6]:PORT`), the `instance` of Sextant's own series.
+    public var listenAddress: String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+
+    /// Sets `collectInterval` (host collections and self-scrapes) from a duration such as `15s`;
+    /// it must be positive.
+    public mutating func setCollectInterval(_ s: String) throws {
+        let ms = try parseDuration(s)
+        guard ms > 0 else { throw ConfigError("the collection interval must be positive, got \"\(s)\"") }
+        collectInterval = .milliseconds(ms)
     }
 
     /// Applies the settings in a YAML file.
@@ -57,7 +77,8 @@ public struct ServerConfig: Sendable {
             if node == nil { return }
             throw ConfigError("config file \(path) must hold a mapping of settings")
         }
-        let known = Set(["data", "listen", "retention", "retention_size"] + ScrapeSettings.topLevelKeys)
+        let known = Set(["data", "listen", "retention", "retention_size", "collect_host", "collect_self", "collect_interval"]
+                        + ScrapeSettings.topLevelKeys)
         if let unknown = root.keys.first(where: { !known.contains($0) }) {
             throw ConfigError("config file \(path): unknown setting \"\(unknown)\" (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -65,6 +86,14 @@ public struct ServerConfig: Sendable {
         if let v = root["listen"] { try setListen("\(v)") }
         if let v = root["retention"] { db.retention = try parseDuration("\(v)") }
         if let v = root["retention_size"] { db.retentionBytes = try parseBytes("\(v)") }
+        func flag(_ key: String) throws -> Bool? {
+            guard let v = root[key] else { return nil }
+            guard let on = v as? Bool else { throw ConfigError("config file \(path): \(key) must be true or false, got \"\(v)\"") }
+            return on
+        }
+        if let on = try flag("collect_host") { collectHost = on }
+        if let on = try flag("collect_self") { collectSelf = on }
+        if let v = root["collect_interval"] { try setCollectInterval("\(v)") }
         do {
             scrape = try ScrapeSettings.parse(yaml: text, file: path)
         } catch {

@@ -36,6 +36,9 @@ struct Serve: AsyncParsableCommand {
     var futureTolerance: String?
     @Option(name: .customLong("analytics.max-batch-events"), help: "Most events in one request.")
     var maxBatchEvents: Int?
+    @Option(name: .customLong("collect.host"), help: "Collect this host's metrics as node_exporter names them: true or false.") var collectHost: Bool?
+    @Option(name: .customLong("collect.self"), help: "Scrape this server's own /metrics as job=\"sextant\": true or false.") var collectSelf: Bool?
+    @Option(name: .customLong("collect.interval"), help: "Time between host collections and self-scrapes, e.g. 15s.") var collectInterval: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
 
     func run() async throws {
@@ -48,6 +51,9 @@ struct Serve: AsyncParsableCommand {
             if let retentionSize { cfg.db.retentionBytes = try parseBytes(retentionSize) }
             if let lookbackDelta { cfg.query.lookbackDelta = try parseDuration(lookbackDelta) }
             if let queryTimeout { cfg.query.timeout = .milliseconds(try parseDuration(queryTimeout)) }
+            if let collectHost { cfg.collectHost = collectHost }
+            if let collectSelf { cfg.collectSelf = collectSelf }
+            if let collectInterval { try cfg.setCollectInterval(collectInterval) }
             if let maxSamples {
                 guard maxSamples > 0 else { throw ConfigError("--query.max-samples must be positive") }
                 cfg.query.maxSamples = maxSamples

@@ -85,10 +85,11 @@ import TSDB
 
     @Test func defaultsAndEmptyFiles() throws {
         let empty = try parse("")
-        #expect(empty.scrapeConfigs.isEmpty && empty.selfScrape)
+        #expect(empty.scrapeConfigs.isEmpty)
         #expect(empty.global.scrapeInterval == 60_000 && empty.global.scrapeTimeout == 10_000)
-        let off = try parse("self_scrape: false\nretention: 30d\n")
-        #expect(!off.selfScrape)
+        // The server's own keys are left to the server.
+        let other = try parse("collect_self: false\nretention: 30d\n")
+        #expect(other.scrapeConfigs.isEmpty)
         let short = try parse("global: {scrape_interval: 5s}")
         #expect(short.global.scrapeTimeout == 5000)
     }
@@ -115,6 +116,8 @@ import TSDB
          "/etc/sextant/sextant.yml, line 3: scrape_configs[0] (job \"a\").relabel_configs[0].action: unknown relabel action \"explode\" (known: replace, keep, drop, keepequal, dropequal, hashmod, labelmap, labeldrop, labelkeep, lowercase, uppercase)"),
         ("scrape_configs:\n  - job_name: a\n    relabel_configs: [{regex: '(', action: keep, source_labels: [a]}]\n",
          "/etc/sextant/sextant.yml, line 3: scrape_configs[0] (job \"a\").relabel_configs[0].regex: invalid regular expression \"(\""),
+        ("scrape_configs:\n  - job_name: a\n    relabel_configs: [{regex: '(a)\\1', action: keep, source_labels: [a]}]\n",
+         "/etc/sextant/sextant.yml, line 3: scrape_configs[0] (job \"a\").relabel_configs[0].regex: invalid regular expression \"(a)\\1\": the backreference \\1 is not supported (RE2 syntax)"),
         ("scrape_configs:\n  - job_name: a\n    basic_auth: {username: u, password: p, password_file: f}\n",
          "/etc/sextant/sextant.yml, line 3: scrape_configs[0] (job \"a\").basic_auth: at most one of basic_auth password & password_file must be configured"),
         ("scrape_configs:\n  - job_name: a\n    bearer_token: t\n    authorization: {credentials: c}\n",

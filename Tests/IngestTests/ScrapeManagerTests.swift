@@ -31,7 +31,6 @@ func eventually(_ seconds: Double = 20, _ condition: () throws -> Bool) async th
             static_configs: [{targets: ['good:1', 'bad:1']}]
           - job_name: b
             static_configs: [{targets: ['other:1']}]
-        self_scrape: false
         """)
         let manager = ScrapeManager(settings: s, db: t.db, fetcher: f)
         let run = Task { try await manager.run() }
@@ -68,7 +67,6 @@ func eventually(_ seconds: Double = 20, _ condition: () throws -> Bool) async th
               - source_labels: [__meta_filepath]
                 regex: '.*/(.*)'
                 target_label: file
-        self_scrape: false
         """, file: dir + "/sextant.yml")
         let manager = ScrapeManager(settings: s, db: t.db, fetcher: f)
         let run = Task { try await manager.run() }
@@ -97,7 +95,7 @@ func eventually(_ seconds: Double = 20, _ condition: () throws -> Bool) async th
             static_configs: [{targets: ['keep:1', 'drop:1']}]
             relabel_configs: [{source_labels: [__address__], regex: 'drop:.*', action: drop}]
         """)
-        let manager = ScrapeManager(settings: s, db: t.db, fetcher: FakeFetcher())
+        let manager = ScrapeManager(settings: s, db: t.db, selfScrapeInterval: 15_000, fetcher: FakeFetcher())
         let run = Task { try await manager.run() }
         #expect(try await eventually { manager.targets().active.count == 1 })
         let targets = manager.targets()
@@ -105,8 +103,11 @@ func eventually(_ seconds: Double = 20, _ condition: () throws -> Bool) async th
         #expect(targets.droppedCounts.first { $0.0 == "j" }?.1 == 1)
         // The built-in self job exists, with no target until the server's address is known.
         #expect(manager.jobNames == ["j", "sextant"])
-        manager.setSelfTarget(host: "0.0.0.0", port: 8686)
+        manager.setSelfTarget(host: "0.0.0.0", port: 8686, instance: "0.0.0.0:8686")
         #expect(try await eventually { manager.targets().active.contains { $0.target.url == "http://127.0.0.1:8686/metrics" } })
+        let selfTarget = manager.targets().active.first { $0.target.scrapePool == "sextant" }
+        #expect(selfTarget?.target.labels == Labels(["instance": "0.0.0.0:8686", "job": "sextant"]))
+        #expect(selfTarget?.target.interval == 15_000)
         run.cancel()
         try await run.value
     }

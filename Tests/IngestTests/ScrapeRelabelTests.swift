@@ -43,6 +43,12 @@ import TSDB
         Case(name: "replace with groups", input: ["a": "foo"],
              steps: [Step(source: ["a"], regex: "f(.*)", target: "d", replacement: "ch${1}-ch${1}")],
              output: ["a": "foo", "d": "choo-choo"]),
+        // Relabel regexes are RE2: Go's `(?P<name>...)` groups and one-letter `\pL` classes work.
+        Case(name: "RE2 named group", input: ["__address__": "node-1.example:9100"],
+             steps: [Step(source: ["__address__"], regex: #"(?P<host>[^.:]+)[^:]*:\d+"#, target: "host", replacement: "${host}")],
+             output: ["__address__": "node-1.example:9100", "host": "node-1"]),
+        Case(name: "RE2 one-letter class", input: ["a": "Zürich1"],
+             steps: [Step(action: .keep, source: ["a"], regex: #"\pL+\d"#)], output: ["a": "Zürich1"]),
         Case(name: "sources joined by separator", input: ["a": "foo", "b": "bar"],
              steps: [Step(source: ["a", "b"], regex: "(.*);(.*)", target: "c", replacement: "$2-$1")],
              output: ["a": "foo", "b": "bar", "c": "bar-foo"]),

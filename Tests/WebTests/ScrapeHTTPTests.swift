@@ -4,36 +4,10 @@ import Hummingbird
 import HummingbirdTesting
 import Ingest
 import NIOCore
+import Synchronization
 import Testing
 import TSDB
 @testable import Web
-
-/// Polls `condition` every 100 ms for up to `seconds`; true once it holds.
-func eventually(_ seconds: Double = 30, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    return try await condition()
-}
-
-/// A database in a fresh temporary directory, read back by metric name.
-struct ScrapeTestDB {
-    let dir = NSTemporaryDirectory() + "sextant-webscrape-\(UUID().uuidString)"
-    let db: DB
-
-    init() throws { db = try DB(directory: dir) }
-
-    func cleanup() {
-        try? db.close()
-        try? FileManager.default.removeItem(atPath: dir)
-    }
-
-    func series(_ name: String) throws -> [SeriesSamples] {
-        try db.querier(mint: Int64.min, maxt: Int64.max).select([Matcher.equal(Labels.metricName, name)])
-    }
-}
 
 /// Real HTTP targets served by Hummingbird on a loopback port, scraped by a real scrape manager.
 @Suite struct ScrapeHTTPTests {
@@ -79,11 +53,12 @@ struct ScrapeTestDB {
         return router
     }
 
+    /// Good and bad targets scraped by a whole server: each bad one is `up` 0 with a clear
+    /// `lastError` in `/api/v1/targets`, and none of them stops the good ones.
     @Test func realTargetsGoodAndBad() async throws {
         let app = Application(router: try Self.targetRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.test(.live) { client in
-            let port = try #require(client.port)
-            let t = try ScrapeTestDB(); defer { t.cleanup() }
+        try await app.test(.live) { targetClient in
+            let port = try #require(targetClient.port)
             let host = "127.0.0.1:\(port)"
             func job(_ name: String, _ path: String, _ extra: String = "", target: String? = nil) -> String {
                 """
@@ -94,7 +69,6 @@ struct ScrapeTestDB {
                 """
             }
             let yaml = """
-            self_scrape: false
             global: {scrape_interval: 1s, scrape_timeout: 500ms}
             scrape_configs:
             \(job("ok", "/metrics"))
@@ -109,45 +83,111 @@ struct ScrapeTestDB {
             \(job("unreachable", "/metrics", target: "127.0.0.1:1"))
             \(job("limited", "/metrics", "    sample_limit: 2"))
             """
-            let settings = try ScrapeSettings.parse(yaml: yaml, file: "test.yml")
-            let manager = ScrapeManager(settings: settings, db: t.db)
-            let run = Task { try await manager.run() }
-            defer { run.cancel() }
-            let allScraped = try await eventually {
-                manager.targets().active.count == 11 && manager.targets().active.allSatisfy { $0.health != .unknown }
+            try await withScrapingServer(yaml) { client in
+                var byJob: [String: [String: Any]] = [:]
+                let allScraped = try await eventually(60) {
+                    let active = (try await client.data("/api/v1/targets") as? [String: Any])?["activeTargets"] as? [[String: Any]] ?? []
+                    byJob = Dictionary(active.map { ($0["scrapePool"] as? String ?? "", $0) }) { a, _ in a }
+                    return active.count == 11 && active.allSatisfy { $0["health"] as? String != "unknown" }
+                }
+                #expect(allScraped, "\(byJob)")
+                func lastError(_ job: String) -> String { byJob[job]?["lastError"] as? String ?? "missing" }
+                for name in ["ok", "gzip", "auth", "bearer"] {
+                    #expect(byJob[name]?["health"] as? String == "up", "\(name): \(lastError(name))")
+                }
+                for name in ["slow", "bad", "big", "wrongauth", "error", "unreachable", "limited"] {
+                    #expect(byJob[name]?["health"] as? String == "down", "\(name)")
+                }
+                #expect(lastError("slow").contains("timed out after 500ms"), "\(lastError("slow"))")
+                #expect(lastError("bad") == "line 2, column 9: expected a label name, found \"2\"")
+                #expect(lastError("big").contains("body size limit exceeded"), "\(lastError("big"))")
+                #expect(lastError("wrongauth") == "server returned HTTP status 401 Unauthorized")
+                #expect(lastError("error") == "server returned HTTP status 500 Internal Server Error")
+                #expect(lastError("unreachable").contains("127.0.0.1:1"), "\(lastError("unreachable"))")
+                #expect(lastError("limited") == "sample limit exceeded (3 samples, limit 2)")
+                // Every failing target was `up` 0 at every scrape, and the good ones kept going
+                // meanwhile at 1.
+                let everUp = try await client.vector("max_over_time(up[10m])")
+                let everDown = try await client.vector("min_over_time(up[10m])")
+                func value(_ v: PromVector, _ job: String) -> Double? { v.first { $0.labels["job"] == job }?.value }
+                for name in ["slow", "bad", "big", "wrongauth", "error", "unreachable", "limited"] {
+                    #expect(value(everUp, name) == 0, "\(name)")
+                }
+                for name in ["ok", "gzip", "auth", "bearer"] {
+                    #expect(value(everDown, name) == 1, "\(name)")
+                }
+                // Nothing of a failed scrape is stored but its report series.
+                #expect(try await client.vector(#"{job=~"bad|big|limited", __name__!~"up|scrape_.+"}"#).isEmpty)
+                let seen = try await client.vector(#"headers_seen{job="ok"}"#).first?.labels
+                #expect(seen?["openmetrics_first"] == "true")
+                #expect(seen?["timeout"] == "0.5")
+                #expect(try await client.vector("zipped").first?.value == 7)
+                #expect(try await client.vector("authed").map(\.value) == [1])
+                #expect(try await client.vector("bearer_ok").map(\.value) == [1])
+                let a = try await client.vector(#"a{job="ok"}"#)
+                #expect(a.map { $0.labels["x"] ?? "" }.sorted() == ["1", "2"])
+                #expect(a.allSatisfy { $0.labels["instance"] == host })
             }
-            #expect(allScraped)
-            let byJob = Dictionary(uniqueKeysWithValues: manager.targets().active.map { ($0.target.scrapePool, $0) })
-            for name in ["ok", "gzip", "auth", "bearer"] {
-                #expect(byJob[name]?.health == .up, "\(name): \(byJob[name]?.lastError ?? "missing")")
+        }
+    }
+
+    /// File discovery and staleness seen through PromQL: a series the target stops exposing and
+    /// a target removed from the file vanish from instant queries at once (a stale marker, not
+    /// the 5-minute lookback), and a target added to the file is scraped.
+    @Test func fileDiscoveryReloadAndStaleness() async throws {
+        final class Body: Sendable { let text = Mutex("a 1\nb 2\n") }
+        let body = Body()
+        let router = Router()
+        router.get("/varying") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: ByteBuffer(string: body.text.withLock { $0 })))
+        }
+        let dir = NSTemporaryDirectory() + "sextant-filesd-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { targetClient in
+            let host = "127.0.0.1:\(try #require(targetClient.port))"
+            let writeTargets: @Sendable (String) throws -> Void = { json in
+                try json.write(toFile: dir + "/targets.json", atomically: true, encoding: .utf8)
             }
-            #expect(byJob["slow"]?.lastError.contains("timed out after 500ms") == true, "\(byJob["slow"]?.lastError ?? "")")
-            #expect(byJob["bad"]?.lastError == "line 2, column 9: expected a label name, found \"2\"")
-            #expect(byJob["big"]?.lastError.contains("body size limit exceeded") == true, "\(byJob["big"]?.lastError ?? "")")
-            #expect(byJob["wrongauth"]?.lastError == "server returned HTTP status 401 Unauthorized")
-            #expect(byJob["error"]?.lastError == "server returned HTTP status 500 Internal Server Error")
-            #expect(byJob["unreachable"]?.lastError.contains("127.0.0.1:1") == true, "\(byJob["unreachable"]?.lastError ?? "")")
-            #expect(byJob["limited"]?.lastError == "sample limit exceeded (3 samples, limit 2)")
-            // The slow target got `up` = 0 and the others kept going meanwhile.
-            let ups = try t.series("up")
-            func up(_ job: String) -> [Double] { ups.first { $0.labels["job"] == job }?.samples.map(\.v) ?? [] }
-            #expect(up("slow").allSatisfy { $0 == 0 } && !up("slow").isEmpty)
-            #expect(up("ok").allSatisfy { $0 == 1 } && !up("ok").isEmpty)
-            let seen = try t.series("headers_seen").first?.labels
-            #expect(seen?["openmetrics_first"] == "true")
-            #expect(seen?["timeout"] == "0.5")
-            #expect(try t.series("zipped").first?.samples.first?.v == 7)
-            #expect(try t.series("a").map { $0.labels["instance"] } == [host, host, host])
-            run.cancel()
-            try await run.value
+            try writeTargets(#"[{"targets": ["\#(host)"], "labels": {"team": "x"}}]"#)
+            let yaml = """
+            global: {scrape_interval: 1s, scrape_timeout: 1s}
+            scrape_configs:
+              - job_name: sd
+                metrics_path: /varying
+                file_sd_configs: [{files: ['\(dir)/*.json']}]
+            """
+            try await withScrapingServer(yaml) { client in
+                let b = try await client.eventuallyVector("b")
+                #expect(b.map(\.labels) == [["__name__": "b", "job": "sd", "instance": host, "team": "x"]])
+                // The target stops exposing `b`: the next scrape marks it stale.
+                body.text.withLock { $0 = "a 3\n" }
+                #expect(try await eventually(60) { try await client.vector("b").isEmpty })
+                #expect(try await client.vector("a").map(\.value) == [3])
+                // The target leaves the file: its loop ends and marks all its series stale.
+                try writeTargets("[]")
+                let gone = try await eventually(60) {
+                    let a = try await client.vector("a"), up = try await client.vector("up")
+                    return a.isEmpty && up.isEmpty
+                }
+                #expect(gone)
+                let active = (try await client.data("/api/v1/targets") as? [String: Any])?["activeTargets"] as? [Any]
+                #expect(active?.isEmpty == true)
+                // Back, with other labels: a new target.
+                try writeTargets(#"[{"targets": ["\#(host)"], "labels": {"team": "y"}}]"#)
+                let again = try await client.eventuallyVector("a")
+                #expect(again.map { $0.labels["team"] } == ["y"])
+            }
         }
     }
 
     @Test func selfScrapeAndTargetsAPI() async throws {
         var server = TestServer(); defer { server.cleanup() }
-        server.config.scrape.global.scrapeInterval = 500
+        server.config.collectSelf = true
+        server.config.collectInterval = .milliseconds(500)
         server.config.scrape.global.scrapeTimeout = 500
-        server.config.scrape.global.scrapeIntervalSet = true
         let app = try await buildApplication(server.config)
         try await app.test(.live) { client in
             let port = try #require(client.port)
@@ -192,9 +232,11 @@ struct ScrapeTestDB {
     @Test func selfScrapeCanBeTurnedOff() async throws {
         var server = TestServer(); defer { server.cleanup() }
         let path = server.dir + ".yml"
-        try "self_scrape: false\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "collect_self: false\n".write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
+        server.config.collectSelf = true
         try server.config.load(yamlFile: path)
+        #expect(!server.config.collectSelf)
         let app = try await buildApplication(server.config)
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/v1/targets", method: .get) { r in

@@ -1,12 +1,11 @@
 import Foundation
-import Ingest
-import PromQL
+import HummingbirdTesting
 import Testing
-import TSDB
 
 /// Scrapes real exporters — Debian's prometheus-node-exporter and a Python prometheus_client
-/// app — and finds their data with PromQL. Each test is skipped, with the install line printed,
-/// when its exporter is missing.
+/// app — with a whole server, and finds their data through `/api/v1/query` and their metadata
+/// through `/api/v1/metadata`. Each test is skipped, with the install line printed, when its
+/// exporter is missing.
 @Suite struct ScrapeRealClientTests {
     /// A child process on loopback, ended when the test ends.
     final class Child: @unchecked Sendable {
@@ -19,6 +18,8 @@ import TSDB
             process.standardError = FileHandle.nullDevice
             try process.run()
         }
+
+        deinit { stop() }
 
         func stop() {
             if process.isRunning {
@@ -37,28 +38,20 @@ import TSDB
         return nil
     }
 
-    /// Scrapes `address` as job `job` every second until `done` holds for a PromQL check.
-    func scrape(job: String, address: String, until done: @escaping (ScrapeTestDB, Engine) throws -> Bool) async throws -> (ScrapeTestDB, ScrapeManager, Task<Void, any Error>) {
-        let t = try ScrapeTestDB()
-        let yaml = """
-        self_scrape: false
+    /// A configuration scraping `address` as job `job` every second.
+    static func config(job: String, address: String) -> String {
+        """
         global: {scrape_interval: 1s, scrape_timeout: 1s}
         scrape_configs:
           - job_name: \(job)
             static_configs: [{targets: ['\(address)']}]
         """
-        let manager = ScrapeManager(settings: try ScrapeSettings.parse(yaml: yaml, file: "test.yml"), db: t.db)
-        let run = Task { try await manager.run() }
-        let engine = Engine()
-        _ = try await eventually(60) { try done(t, engine) }
-        return (t, manager, run)
     }
 
-    static func value(_ engine: Engine, _ db: DB, _ query: String) throws -> [VectorElement] {
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
-        let result = try engine.instantQuery(query, at: now) { mint, maxt in db.querier(mint: mint, maxt: maxt) }
-        guard case .vector(let v) = result.value else { return [] }
-        return v
+    /// `/api/v1/metadata?metric=name`: the entries of one metric.
+    static func metadata(_ client: any TestClientProtocol, _ name: String) async throws -> [[String: String]] {
+        let data = try await client.data("/api/v1/metadata?metric=\(name)") as? [String: Any]
+        return data?[name] as? [[String: String]] ?? []
     }
 
     @Test func nodeExporter() async throws {
@@ -69,22 +62,22 @@ import TSDB
         let port = Self.freePort()
         let child = try Child(bin, ["--web.listen-address=127.0.0.1:\(port)"])
         defer { child.stop() }
-        let (t, manager, run) = try await scrape(job: "node", address: "127.0.0.1:\(port)") { t, engine in
-            try !Self.value(engine, t.db, #"count(node_cpu_seconds_total{job="node"})"#).isEmpty
+        try await withScrapingServer(Self.config(job: "node", address: "127.0.0.1:\(port)")) { client in
+            let cpus = try await client.eventuallyVector(#"count by (mode) (node_cpu_seconds_total{job="node"})"#)
+            #expect(cpus.contains { $0.labels["mode"] == "idle" && $0.value >= 1 }, "\(cpus)")
+            let idle = try await client.vector(#"node_cpu_seconds_total{mode="idle"}"#)
+            #expect(idle.allSatisfy { Set($0.labels.keys) == ["__name__", "cpu", "mode", "job", "instance"] })
+            let up = try await client.vector(#"up{job="node"}"#)
+            #expect(up.map(\.value) == [1])
+            #expect(up.first?.labels["instance"] == "127.0.0.1:\(port)")
+            let memory = try await client.vector("node_memory_MemTotal_bytes")
+            #expect((memory.first?.value ?? 0) > 1e6)
+            #expect(try await Self.metadata(client, "node_cpu_seconds_total").first?["type"] == "counter")
+            #expect(try await Self.metadata(client, "node_memory_MemTotal_bytes").first?["type"] == "gauge")
+            // The scrape's own report.
+            let scraped = try await client.vector(#"scrape_samples_scraped{job="node"}"#)
+            #expect((scraped.first?.value ?? 0) > 100)
         }
-        defer { t.cleanup() }
-        let cpus = try Self.value(Engine(), t.db, #"count by (mode) (node_cpu_seconds_total{job="node"})"#)
-        #expect(cpus.contains { $0.labels["mode"] == "idle" && $0.v >= 1 })
-        let up = try Self.value(Engine(), t.db, #"up{job="node"}"#)
-        #expect(up.map(\.v) == [1])
-        #expect(up.first?.labels["instance"] == "127.0.0.1:\(port)")
-        let memory = try Self.value(Engine(), t.db, "node_memory_MemTotal_bytes")
-        #expect((memory.first?.v ?? 0) > 1e6)
-        let families = Dictionary(manager.metadata.lookup()) { a, _ in a }
-        #expect(families["node_cpu_seconds_total"]?.first?.type == "counter")
-        #expect(families["node_memory_MemTotal_bytes"]?.first?.type == "gauge")
-        run.cancel()
-        try await run.value
     }
 
     @Test func pythonClient() async throws {
@@ -116,29 +109,24 @@ import TSDB
         """
         let child = try Child("/usr/bin/env", ["python3", "-c", script])
         defer { child.stop() }
-        let (t, manager, run) = try await scrape(job: "py", address: "127.0.0.1:\(port)") { t, engine in
-            try !Self.value(engine, t.db, "demo_requests_total").isEmpty
+        try await withScrapingServer(Self.config(job: "py", address: "127.0.0.1:\(port)")) { client in
+            let requests = try await client.eventuallyVector("demo_requests_total")
+            #expect(requests.first { $0.labels["path"] == "/a" }?.value == 3)
+            #expect(requests.allSatisfy { $0.labels["job"] == "py" && $0.labels["instance"] == "127.0.0.1:\(port)" })
+            // Label values unescape: the client wrote `\"` and `\\` escapes.
+            #expect(requests.contains { $0.labels["path"] == "/b \"quoted\"\\n" })
+            // Scraped as OpenMetrics (the client's answer to our Accept header): `_created` is dropped.
+            #expect(try await client.vector("demo_requests_created").isEmpty)
+            #expect(try await client.vector(#"demo_latency_seconds_bucket{le="0.5"}"#).map(\.value) == [1])
+            #expect(try await client.vector("demo_latency_seconds_count").map(\.value) == [1])
+            #expect(try await client.vector("demo_size_bytes_sum").map(\.value) == [512])
+            #expect(try await client.vector("demo_temperature_celsius").map(\.value) == [-1.5])
+            #expect(try await client.vector(#"demo_build_info{version="1.2"}"#).map(\.value) == [1])
+            #expect(try await client.vector(#"demo_state{demo_state="running"}"#).map(\.value) == [1])
+            #expect(try await Self.metadata(client, "demo_requests").first?["type"] == "counter")
+            #expect(try await Self.metadata(client, "demo_temperature_celsius") == [["type": "gauge", "help": "Temperature.", "unit": "celsius"]])
+            #expect(try await Self.metadata(client, "demo_build").first?["type"] == "info")
+            #expect(try await Self.metadata(client, "demo_state").first?["type"] == "stateset")
         }
-        defer { t.cleanup() }
-        let engine = Engine()
-        let requests = try Self.value(engine, t.db, "demo_requests_total")
-        #expect(requests.first { $0.labels["path"] == "/a" }?.v == 3)
-        // Label values unescape: the client wrote `\"` and `\\` escapes.
-        #expect(requests.contains { $0.labels["path"] == "/b \"quoted\"\\n" })
-        // Scraped as OpenMetrics (the client's answer to our Accept header): `_created` is dropped.
-        #expect(try Self.value(engine, t.db, "demo_requests_created").isEmpty)
-        #expect(try Self.value(engine, t.db, #"demo_latency_seconds_bucket{le="0.5"}"#).map(\.v) == [1])
-        #expect(try Self.value(engine, t.db, "demo_latency_seconds_count").map(\.v) == [1])
-        #expect(try Self.value(engine, t.db, "demo_size_bytes_sum").map(\.v) == [512])
-        #expect(try Self.value(engine, t.db, "demo_temperature_celsius").map(\.v) == [-1.5])
-        #expect(try Self.value(engine, t.db, #"demo_build_info{version="1.2"}"#).map(\.v) == [1])
-        #expect(try Self.value(engine, t.db, #"demo_state{demo_state="running"}"#).map(\.v) == [1])
-        let families = Dictionary(manager.metadata.lookup()) { a, _ in a }
-        #expect(families["demo_requests"]?.first?.type == "counter")
-        #expect(families["demo_temperature_celsius"]?.first == MetricMetadata(type: "gauge", help: "Temperature.", unit: "celsius"))
-        #expect(families["demo_build"]?.first?.type == "info")
-        #expect(families["demo_state"]?.first?.type == "stateset")
-        run.cancel()
-        try await run.value
     }
 }

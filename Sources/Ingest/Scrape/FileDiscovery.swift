@@ -83,6 +83,10 @@ struct FileDiscovery: Sendable {
 
     /// The target groups in one file.
     static func read(_ path: String) throws(IngestError) -> [TargetGroup] {
+        // Checked before reading too, so a huge file is never loaded.
+        if let size = stamp(path)?.size, size > maxFileBytes {
+            throw IngestError(.invalidConfig, "\(path) is larger than \(maxFileBytes) bytes")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw IngestError(.invalidConfig, "cannot read \(path)")
         }

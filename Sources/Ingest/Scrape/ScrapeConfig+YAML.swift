@@ -4,9 +4,9 @@ import Yams
 
 extension ScrapeSettings {
     /// The top-level keys of a configuration file that this type reads; the server reads the rest.
-    public static let topLevelKeys = ["global", "scrape_configs", "self_scrape"]
+    public static let topLevelKeys = ["global", "scrape_configs"]
 
-    /// Reads `global`, `scrape_configs` and `self_scrape` from a configuration file's text,
+    /// Reads `global` and `scrape_configs` from a configuration file's text,
     /// checking them as Prometheus does (unknown keys, durations, duplicate job names, timeouts
     /// longer than intervals, relabel rules, auth and TLS combinations). Other top-level keys are
     /// ignored here. Relative file names are resolved against `file`'s directory.
@@ -23,7 +23,6 @@ extension ScrapeSettings {
         let r = ScrapeConfigReader(file: file)
         let directory = (file as NSString).deletingLastPathComponent
         if let g = top["global"], !ScrapeConfigReader.isNull(g) { settings.global = try parseGlobal(g, r) }
-        if let s = top["self_scrape"], !ScrapeConfigReader.isNull(s) { settings.selfScrape = try r.bool(s, "self_scrape") }
         if let list = top["scrape_configs"], !ScrapeConfigReader.isNull(list) {
             var names: Set<String> = []
             for (i, node) in try r.sequence(list, "scrape_configs").enumerated() {
@@ -46,7 +45,6 @@ extension ScrapeSettings {
         if let v = m["scrape_interval"] {
             g.scrapeInterval = try r.duration(v, "global.scrape_interval")
             if g.scrapeInterval == 0 { throw r.fail(v, "global.scrape_interval", "must be greater than 0") }
-            g.scrapeIntervalSet = true
         }
         if let v = m["scrape_timeout"] {
             g.scrapeTimeout = try r.duration(v, "global.scrape_timeout")
@@ -228,7 +226,8 @@ extension ScrapeSettings {
                 do {
                     c.regex = try AnchoredRegex(pattern)
                 } catch {
-                    throw r.fail(v, "\(p).regex", "invalid regular expression \"\(pattern)\"")
+                    // RE2Syntax says what is wrong: `(` unbalanced, or a construct RE2 lacks.
+                    throw r.fail(v, "\(p).regex", error.message)
                 }
             }
             if let v = m["modulus"] {

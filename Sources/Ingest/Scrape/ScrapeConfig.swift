@@ -6,9 +6,6 @@ public struct GlobalScrapeConfig: Sendable {
     public var scrapeInterval: Int64 = 60_000
     /// Milliseconds a scrape may take (Prometheus's default: 10s).
     public var scrapeTimeout: Int64 = 10_000
-    /// Whether `scrape_interval` was written in the file (the built-in self-scrape job runs every
-    /// 15s unless it was).
-    public var scrapeIntervalSet = false
     /// Labels for the outside world (remote write, alerts, federation). As in Prometheus they are
     /// not added to stored series; they seed the spreading of scrape offsets.
     public var externalLabels: [Label] = []
@@ -130,9 +127,6 @@ public struct FileSDConfig: Sendable {
 public struct ScrapeSettings: Sendable {
     public var global = GlobalScrapeConfig()
     public var scrapeConfigs: [ScrapeConfig] = []
-    /// Whether to add the built-in job `sextant` scraping the server's own `/metrics` (unless a
-    /// job of that name is configured). Top-level key `self_scrape: false` turns it off.
-    public var selfScrape = true
 
     public init() {}
 }

@@ -48,13 +48,16 @@ public final class ScrapeManager: Service, Sendable {
     }
 
     /// - Parameters:
-    ///   - settings: the jobs; with `selfScrape`, a job `sextant` is added unless one exists,
-    ///     whose target comes from `setSelfTarget(host:port:)`.
+    ///   - settings: the jobs.
+    ///   - selfScrapeInterval: milliseconds between scrapes of the server's own `/metrics`; when
+    ///     set, a job `sextant` is added (unless the settings have one), whose target comes from
+    ///     `setSelfTarget(host:port:instance:)`. Nil: no self-scrape.
     ///   - metadata: the store scrapes record metric metadata in (the one `/api/v1/metadata`
     ///     reads).
     ///   - fetcher: how bodies are fetched (HTTP by default).
     public init(settings: ScrapeSettings, db: DB, metadata: MetadataStore = MetadataStore(),
-                fetcher: (any ScrapeFetcher)? = nil, logger: Logger = Logger(label: "sextant.scrape")) {
+                selfScrapeInterval: Int64? = nil, fetcher: (any ScrapeFetcher)? = nil,
+                logger: Logger = Logger(label: "sextant.scrape")) {
         self.db = db
         self.metadata = metadata
         self.fetcher = fetcher ?? HTTPScrapeFetcher()
@@ -71,9 +74,8 @@ public final class ScrapeManager: Service, Sendable {
             st.order.append(job.jobName)
             for (i, sd) in job.fileSDConfigs.enumerated() { sds.append((job.jobName, i, sd)) }
         }
-        if settings.selfScrape && st.pools[ScrapeManager.selfJobName] == nil {
+        if let interval = selfScrapeInterval, interval > 0, st.pools[ScrapeManager.selfJobName] == nil {
             let g = settings.global
-            let interval = g.scrapeIntervalSet ? g.scrapeInterval : 15_000
             var job = ScrapeConfig(jobName: ScrapeManager.selfJobName, scrapeInterval: interval,
                                    scrapeTimeout: min(g.scrapeTimeout, interval))
             job.scrapeProtocols = g.scrapeProtocols
@@ -88,13 +90,16 @@ public final class ScrapeManager: Service, Sendable {
     public var jobNames: [String] { state.withLock { $0.order } }
 
     /// Points the built-in `sextant` job at the server's own address, once it is bound (with
-    /// port 0 the real port is known only then). An unspecified host scrapes over loopback.
-    public func setSelfTarget(host: String, port: Int) {
+    /// port 0 the real port is known only then). An unspecified host (`0.0.0.0`, `::`) is scraped
+    /// over loopback; `instance` labels the series (the listen address, as the host collector
+    /// labels Sextant's process metrics, so both are one target).
+    public func setSelfTarget(host: String, port: Int, instance: String) {
         var h = host
         if h.isEmpty || h == "0.0.0.0" { h = "127.0.0.1" }
         if h == "::" { h = "::1" }
         let address = h.contains(":") ? "[\(h)]:\(port)" : "\(h):\(port)"
-        update(job: ScrapeManager.selfJobName, provider: "self", groups: [TargetGroup(targets: [address], source: "self")])
+        let group = TargetGroup(targets: [address], labels: ["instance": instance], source: "self")
+        update(job: ScrapeManager.selfJobName, provider: "self", groups: [group])
     }
 
     /// Replaces one provider's target groups of a job and starts or stops loops to match.
