@@ -176,7 +176,8 @@ import TSDB
         ("# TYPE m bogus\n", "line 1, column 10: unknown metric type \"bogus\""),
         ("# TYPE m gaugehistogram\n", "line 1, column 10: unknown metric type \"gaugehistogram\""),
         ("{a=\"b\"} 1\n", "line 1, column 1: metric name missing (a quoted name inside the braces or a name before them)"),
-        ("m{\"a\", \"b\"} 1\n", "line 1, column 7: the metric is named twice"),
+        ("m{\"a\", \"b\"} 1\n", "line 1, column 3: the metric is named twice"),
+        ("{\"a\", \"b\"} 1\n", "line 1, column 7: the metric is named twice"),
         ("m{a=\"\u{FF}\"} 1\n", nil),
     ] as [(String, String?)])
     func prometheusTextErrors(input: String, message: String?) {
@@ -194,8 +195,10 @@ import TSDB
                 var labels: [Label] = []
                 try p.labels(into: &labels)
                 return nil
-            } catch {
+            } catch let error as IngestError {
                 return error.message
+            } catch {
+                return "\(error)"
             }
         }
         #expect(message == "line 1, column 6: text is not valid UTF-8")

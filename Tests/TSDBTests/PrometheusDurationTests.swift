@@ -9,7 +9,7 @@ import TSDB
     static let invalid: [(String, String)] = [
         ("", "empty duration string"),
         ("5", #"not a valid duration string: "5""#),
-        ("1.5s", #"not a valid duration string: "1.5s""#),
+        ("1.5s", #"unknown unit "." in duration "1.5s""#),   // prometheus/common model.ParseDuration
         ("1s1m", #"not a valid duration string: "1s1m""#),
         ("5m5m", #"not a valid duration string: "5m5m""#),
         ("-1s", #"not a valid duration string: "-1s""#),

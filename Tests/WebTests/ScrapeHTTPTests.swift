@@ -19,7 +19,7 @@ import TSDB
         let plain: HTTPFields = [.contentType: "text/plain; version=0.0.4"]
         router.get("/metrics") { req, _ in
             let accept = req.headers[.accept] ?? ""
-            let timeout = req.headers[HTTPField.Name("X-Prometheus-Scrape-Timeout-Seconds")!] ?? ""
+            let timeout = req.headers[.init("X-Prometheus-Scrape-Timeout-Seconds")!] ?? ""
             let echo = "headers_seen{openmetrics_first=\"\(accept.hasPrefix("application/openmetrics-text;version=1.0.0"))\",timeout=\"\(timeout)\"} 1\n"
             return Response(status: .ok, headers: plain, body: .init(byteBuffer: ByteBuffer(string: text + echo)))
         }

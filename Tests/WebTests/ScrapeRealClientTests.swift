@@ -21,9 +21,10 @@ import Testing
 
         deinit { stop() }
 
+        /// SIGKILL: the test runner's blocked signals are inherited, so SIGTERM may not end it.
         func stop() {
             if process.isRunning {
-                process.terminate()
+                kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
             }
         }

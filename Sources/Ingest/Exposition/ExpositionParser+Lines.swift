@@ -142,7 +142,14 @@ extension ExpositionParser {
             if name.isEmpty { throw error(at: seriesStart, "metric name missing (a quoted name inside the braces or a name before them)") }
         } else {
             name = try metricName(allowQuoted: false)
-            if at(pos) == Int(UInt8(ascii: "{")) { try labelSet(exemplar: false, allowName: false) }
+            // Prometheus text allows blanks between the name and its labels.
+            let afterName = pos
+            if format == .prometheusText { skipBlanks() }
+            if at(pos) == Int(UInt8(ascii: "{")) {
+                try labelSet(exemplar: false, allowName: false)
+            } else {
+                pos = afterName
+            }
         }
         seriesEnd = pos
         try separator("before the value")
@@ -276,8 +283,10 @@ extension ExpositionParser {
             if at(pos) == Int(UInt8(ascii: "\"")) {
                 labelName = try quoted()
                 if text { skipBlanks() }
-                if allowName && at(pos) != Int(UInt8(ascii: "=")) {
-                    guard name.isEmpty else { throw error(at: labelName.start - 1, "the metric is named twice") }
+                if !exemplar && at(pos) != Int(UInt8(ascii: "=")) {
+                    // A quoted string without "=" names the metric, which a name before the
+                    // braces already did.
+                    guard allowName, name.isEmpty else { throw error(at: labelName.start - 1, "the metric is named twice") }
                     if labelName.isEmpty { throw error(at: labelName.start - 1, "empty metric name") }
                     name = labelName
                     if try afterLabel(open: open) { return }

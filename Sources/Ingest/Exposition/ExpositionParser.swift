@@ -163,7 +163,7 @@ public struct ExpositionParser {
         let c = b[offset]
         switch c {
         case 0x0A: return "end of line"
-        case 0x20...0x7E: return "\"\(Character(Unicode.Scalar(c)))\""
+        case 0x20...0x7E: return goQuote(String(Character(Unicode.Scalar(c))))
         default: return "byte 0x\(String(c, radix: 16))"
         }
     }

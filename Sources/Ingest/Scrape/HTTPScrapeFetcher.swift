@@ -54,31 +54,44 @@ public final class HTTPScrapeFetcher: ScrapeFetcher {
         } catch let e as IngestError {
             throw e
         } catch {
-            throw IngestError(.scrapeFailed, "Get \"\(url)\": \(HTTPScrapeFetcher.describe(error))")
+            throw IngestError(.scrapeFailed, "Get \"\(url)\": \(HTTPScrapeFetcher.describe(error, timeout: timeout))")
         }
     }
 
+    // Kept as three small functions: one body with the response loop, the typed-throws
+    // do/catch and the status check made the compiler's AllocBoxToStack pass spin for minutes.
     private static func get(_ request: HTTPClientRequest, client: HTTPClient, url: String,
                             timeout: Int64, limit: Int) async throws -> ScrapeResponse {
         let response = try await client.execute(request, timeout: .milliseconds(timeout))
         guard response.status == .ok else {
             throw IngestError(.scrapeFailed, "server returned HTTP status \(response.status.code) \(response.status.reasonPhrase)")
         }
+        let body = try await read(response.body, limit: limit)
+        let decoded = try decode(body, contentEncoding: response.headers.first(name: "content-encoding"), limit: limit)
+        return ScrapeResponse(body: decoded, contentType: response.headers.first(name: "content-type"))
+    }
+
+    /// The body as received, failing past `limit` bytes.
+    private static func read(_ body: HTTPClientResponse.Body, limit: Int) async throws -> ByteBuffer {
         var buffer = ByteBuffer()
-        for try await chunk in response.body {
+        for try await chunk in body {
             if buffer.readableBytes + chunk.readableBytes > limit {
                 throw IngestError(.tooLarge, "body size limit exceeded (more than \(limit) bytes)")
             }
             buffer.writeImmutableBuffer(chunk)
         }
-        let coding = try ContentCoding(header: response.headers.first(name: "content-encoding"))
-        let decoded: ByteBuffer
+        return buffer
+    }
+
+    /// The body's bytes after its `Content-Encoding`, failing past `limit` decoded bytes.
+    private static func decode(_ body: ByteBuffer, contentEncoding: String?, limit: Int) throws(IngestError) -> [UInt8] {
+        let coding = try ContentCoding(header: contentEncoding)
         do {
-            decoded = try coding.decode(buffer, limit: limit)
-        } catch let e where e.code == .tooLarge {
+            return Array(buffer: try coding.decode(body, limit: limit))
+        } catch {
+            guard error.code == .tooLarge else { throw error }
             throw IngestError(.tooLarge, "body size limit exceeded (more than \(limit) bytes once decompressed)")
         }
-        return ScrapeResponse(body: Array(buffer: decoded), contentType: response.headers.first(name: "content-type"))
     }
 
     static func tlsConfiguration(_ s: HTTPSettings.TLS) throws(IngestError) -> TLSConfiguration {
@@ -96,8 +109,9 @@ public final class HTTPScrapeFetcher: ScrapeFetcher {
         return tls
     }
 
-    /// Short descriptions of connection failures, for `lastError`.
-    static func describe(_ error: any Error) -> String {
+    /// Short descriptions of connection failures, for `lastError`; `timeout` is the scrape's, in
+    /// milliseconds (the client's own deadline may fire first, with the same meaning).
+    static func describe(_ error: any Error, timeout: Int64) -> String {
         if let e = error as? NIOConnectionError {
             let causes = e.connectionErrors.map { "\($0.error)" }
             if let first = causes.first { return "dial tcp \(e.host):\(e.port): \(first)" }
@@ -107,7 +121,7 @@ public final class HTTPScrapeFetcher: ScrapeFetcher {
         if let e = error as? HTTPClientError {
             switch e {
             case .connectTimeout: return "connect timed out"
-            case .readTimeout, .deadlineExceeded: return "timed out (scrape_timeout)"
+            case .readTimeout, .deadlineExceeded: return "timed out after \(PrometheusDuration.format(timeout)) (scrape_timeout)"
             case .remoteConnectionClosed: return "the target closed the connection"
             default: return "\(e)"
             }
