@@ -43,12 +43,10 @@ extension ScrapeSettings {
         let m = try r.mapping(node, "global", known: known)
         var g = GlobalScrapeConfig()
         if let v = m["scrape_interval"] {
-            g.scrapeInterval = try r.duration(v, "global.scrape_interval")
-            if g.scrapeInterval == 0 { throw r.fail(v, "global.scrape_interval", "must be greater than 0") }
+            g.scrapeInterval = try r.positiveDuration(v, "global.scrape_interval")
         }
         if let v = m["scrape_timeout"] {
-            g.scrapeTimeout = try r.duration(v, "global.scrape_timeout")
-            if g.scrapeTimeout == 0 { throw r.fail(v, "global.scrape_timeout", "must be greater than 0") }
+            g.scrapeTimeout = try r.positiveDuration(v, "global.scrape_timeout")
         } else if g.scrapeTimeout > g.scrapeInterval {
             g.scrapeTimeout = g.scrapeInterval
         }
@@ -102,12 +100,10 @@ extension ScrapeSettings {
         let p = "\(path) (job \"\(name)\")"
         var job = ScrapeConfig(jobName: name, scrapeInterval: global.scrapeInterval, scrapeTimeout: global.scrapeTimeout)
         if let v = m["scrape_interval"] {
-            job.scrapeInterval = try r.duration(v, "\(p).scrape_interval")
-            if job.scrapeInterval == 0 { throw r.fail(v, "\(p).scrape_interval", "must be greater than 0") }
+            job.scrapeInterval = try r.positiveDuration(v, "\(p).scrape_interval")
         }
         if let v = m["scrape_timeout"] {
-            job.scrapeTimeout = try r.duration(v, "\(p).scrape_timeout")
-            if job.scrapeTimeout == 0 { throw r.fail(v, "\(p).scrape_timeout", "must be greater than 0") }
+            job.scrapeTimeout = try r.positiveDuration(v, "\(p).scrape_timeout")
             if job.scrapeTimeout > job.scrapeInterval {
                 throw r.fail(v, p, "scrape timeout greater than scrape interval for scrape config with job name \"\(name)\"")
             }
@@ -203,8 +199,7 @@ extension ScrapeSettings {
         }
         var config = FileSDConfig(files: files)
         if let v = m["refresh_interval"] {
-            config.refreshInterval = try r.duration(v, "\(path).refresh_interval")
-            if config.refreshInterval == 0 { throw r.fail(v, "\(path).refresh_interval", "must be greater than 0") }
+            config.refreshInterval = try r.positiveDuration(v, "\(path).refresh_interval")
         }
         return config
     }

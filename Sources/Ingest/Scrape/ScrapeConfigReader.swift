@@ -66,6 +66,13 @@ struct ScrapeConfigReader {
         }
     }
 
+    /// Milliseconds in a Prometheus duration that must be more than 0.
+    func positiveDuration(_ node: Node, _ path: String) throws(IngestError) -> Int64 {
+        let ms = try duration(node, path)
+        if ms == 0 { throw fail(node, path, "must be greater than 0") }
+        return ms
+    }
+
     /// Bytes in a size as Prometheus writes `body_size_limit`: a number with an optional unit,
     /// B, KB, MB, GB, TB (powers of 1024, as Prometheus reads them) or KiB, MiB, GiB, TiB.
     func size(_ node: Node, _ path: String) throws(IngestError) -> Int {
