@@ -18,9 +18,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.20.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
+        .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.0"),
     ],
     targets: [
         .target(name: "Statistics", dependencies: [
@@ -43,8 +44,11 @@ let package = Package(
         .target(name: "Ingest", dependencies: [
             "TSDB", "EventStore", "UTCTime",
             .product(name: "CompressNIO", package: "compress-nio"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Analytics", dependencies: ["EventStore", "Statistics", "UTCTime"]),
         // Test and benchmark helper: reads gen_events.py's workload (not shipped).
@@ -121,7 +125,7 @@ let package = Package(
         ]),
         .testTarget(name: "AppStateTests", dependencies: ["AppState"]),
         .testTarget(name: "WebTests", dependencies: [
-            "Web", "EventStore", "Insights", "Analytics", "AppState",
+            "Web", "Ingest", "PromQL", "TSDB", "EventStore", "Insights", "Analytics", "AppState",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),

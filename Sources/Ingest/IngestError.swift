@@ -19,6 +19,14 @@ public struct IngestError: Error, CustomStringConvertible, Sendable {
         /// One series whose labels break Prometheus's rules or Sextant's limits; the rest of
         /// the request may still be accepted.
         public static let invalidSeries = Code(name: "invalidSeries")
+        /// Exposition text (Prometheus text or OpenMetrics) that breaks the format; the message
+        /// names the line and column.
+        public static let badExposition = Code(name: "badExposition")
+        /// A scrape configuration (`global`, `scrape_configs`, file SD files) that is not valid.
+        public static let invalidConfig = Code(name: "invalidConfig")
+        /// A scrape that did not produce samples: the target was unreachable, slow, answered an
+        /// error status, or broke a limit.
+        public static let scrapeFailed = Code(name: "scrapeFailed")
         /// A /proc or /sys file the host collector could not read or understand.
         public static let hostSource = Code(name: "hostSource")
     }

@@ -384,9 +384,9 @@ extension Evaluator {
 
     private func evalLabelReplace(_ args: [Expr]) throws(PromQLError) -> [EvalSeries] {
         let dst = stringArg(args[1]), repl = stringArg(args[2]), src = stringArg(args[3]), pattern = stringArg(args[4])
-        let regex: NSRegularExpression
+        let regex: AnchoredRegex
         do {
-            regex = try RE2Syntax.anchored(pattern)
+            regex = try AnchoredRegex(pattern)
         } catch {
             throw Evaluator.error("invalid regular expression in label_replace(): \(pattern)")
         }
@@ -395,10 +395,7 @@ extension Evaluator {
         }
         guard case .series(var ss) = try eval(args[0]) else { return [] }
         for i in ss.indices {
-            let value = ss[i].labels[src] ?? ""
-            let ns = value as NSString
-            guard let m = regex.firstMatch(in: value, options: [], range: NSRange(location: 0, length: ns.length)) else { continue }
-            let replaced = expandTemplate(repl, match: m, in: ns, regex: regex)
+            guard let replaced = regex.expand(repl, matching: ss[i].labels[src] ?? "") else { continue }
             ss[i].labels = ss[i].labels.setting(dst, replaced)
             if dst == Labels.metricName { ss[i].dropName = false }
         }
@@ -431,72 +428,6 @@ extension Evaluator {
     /// UTF-8 label names: any non-empty valid string (invalid bytes decode to U+FFFD).
     static func isValidLabelName(_ s: String) -> Bool {
         !s.isEmpty && !s.unicodeScalars.contains("\u{FFFD}")
-    }
-
-    /// Go's Regexp.Expand: `$1`, `${1}`, `$name`, `${name}`, `$$`; unknown groups expand to "".
-    private func expandTemplate(_ template: String, match m: NSTextCheckingResult, in ns: NSString, regex: NSRegularExpression) -> String {
-        var out = ""
-        var chars = Array(template.unicodeScalars)
-        var i = 0
-        func group(_ name: String) -> String {
-            var idx: Int?
-            if let n = Int(name), name.allSatisfy(\.isASCII) { idx = n }
-            if let idx {
-                guard idx < m.numberOfRanges else { return "" }
-                let r = m.range(at: idx)
-                return r.location == NSNotFound ? "" : ns.substring(with: r)
-            }
-            let r = m.range(withName: name)
-            return r.location == NSNotFound ? "" : ns.substring(with: r)
-        }
-        func isNameChar(_ u: Unicode.Scalar) -> Bool {
-            u == "_" || (u.value < 128 && (CharacterSet.alphanumerics.contains(u)))
-        }
-        while i < chars.count {
-            let u = chars[i]
-            if u != "$" || i + 1 >= chars.count {
-                out.unicodeScalars.append(u)
-                i += 1
-                continue
-            }
-            let nx = chars[i + 1]
-            if nx == "$" {
-                out += "$"
-                i += 2
-                continue
-            }
-            if nx == "{" {
-                var j = i + 2
-                var name = ""
-                while j < chars.count && isNameChar(chars[j]) {
-                    name.unicodeScalars.append(chars[j])
-                    j += 1
-                }
-                if j < chars.count && chars[j] == "}" && !name.isEmpty {
-                    out += group(name)
-                    i = j + 1
-                } else {
-                    out += "$"
-                    i += 1
-                }
-                continue
-            }
-            var j = i + 1
-            var name = ""
-            while j < chars.count && isNameChar(chars[j]) {
-                name.unicodeScalars.append(chars[j])
-                j += 1
-            }
-            if name.isEmpty {
-                out += "$"
-                i += 1
-            } else {
-                out += group(name)
-                i = j
-            }
-        }
-        chars.removeAll()
-        return out
     }
 }
 

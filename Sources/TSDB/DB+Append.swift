@@ -36,6 +36,11 @@ extension DB {
         return head.aliases.get(hash: rawHash, matches: matches).map { SeriesRef(series: $0, head: head) }
     }
 
+    /// Whether a handle points into the head that takes writes. Handles from before a head cut
+    /// still work (`append` re-resolves them) but cost a lookup each time; a cache that keeps
+    /// handles across requests checks this and refreshes them once.
+    public func isCurrent(_ ref: SeriesRef) -> Bool { ref.head === head }
+
     /// Remembers that these raw label bytes name this series.
     public func cacheRef(rawHash: UInt64, key: [UInt8], ref: SeriesRef) {
         ref.head.aliases.put(hash: rawHash, key: key, series: ref.series)

@@ -56,35 +56,3 @@ public struct Matcher: Sendable, CustomStringConvertible {
         "\(name)\(kind.rawValue)\"\(escapeLabelValue(value))\""
     }
 }
-
-/// An RE2-style regular expression matched against the whole string, with a fast path for literals.
-struct AnchoredRegex: @unchecked Sendable {
-    // NSRegularExpression is immutable and documented as safe to share across threads.
-    private let re: NSRegularExpression?
-    let literalAlternatives: [String]?
-    let pattern: String
-
-    init(_ pattern: String) throws {
-        self.pattern = pattern
-        self.literalAlternatives = AnchoredRegex.alternatives(of: pattern)
-        if literalAlternatives != nil {
-            re = nil
-            return
-        }
-        re = try RE2Syntax.anchored(pattern)
-    }
-
-    func matches(_ s: String) -> Bool {
-        if let literalAlternatives { return literalAlternatives.contains(s) }
-        guard let re else { return false }
-        let ns = s as NSString
-        return re.firstMatch(in: s, options: [], range: NSRange(location: 0, length: ns.length)) != nil
-    }
-
-    /// `foo`, `foo|bar`: patterns with no metacharacters are sets of literals.
-    private static func alternatives(of pattern: String) -> [String]? {
-        let meta = Set("\\.+*?()[]{}^$")
-        if pattern.contains(where: { meta.contains($0) }) { return nil }
-        return pattern.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-    }
-}

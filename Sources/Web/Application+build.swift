@@ -57,10 +57,23 @@ public func buildApplication(_ config: ServerConfig, logger: Logger = Logger(lab
         // After the TSDB's upkeep, so it stops first on shutdown (services stop in reverse order).
         services.append(try HostCollector(db: db, options: host, logger: logger))
     }
+    let (seconds, attoseconds) = config.collectInterval.components
+    let selfInterval = config.collectSelf ? seconds * 1000 + attoseconds / 1_000_000_000_000_000 : nil
+    let scrape = ScrapeManager(settings: config.scrape, db: db, metadata: metadata,
+                               selfScrapeInterval: selfInterval, logger: logger)
+    TargetsRoutes(manager: scrape).register(on: router)
+    // Last, so it stops first: no scrape is stored into a closed TSDB.
+    services.append(scrape)
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Sextant"),
         services: services,
+        // The self-scrape target needs the bound port (tests listen on port 0).
+        onServerRunning: { channel in
+            var bound = config
+            bound.port = channel.localAddress?.port ?? config.port
+            scrape.setSelfTarget(host: config.host, port: bound.port, instance: bound.listenAddress)
+        },
         logger: logger
     )
 }

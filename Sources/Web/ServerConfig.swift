@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 import PromQL
 import TSDB
 import Yams
@@ -6,7 +7,8 @@ import Yams
 /// Everything `sextant serve` can be told, from flags or a YAML file (flags win).
 ///
 /// YAML keys mirror the flags: `data`, `listen`, `retention`, `retention_size`, `collect_host`,
-/// `collect_interval`.
+/// `collect_self`, `collect_interval`; the same file holds Prometheus's `global` and
+/// `scrape_configs` (see docs/scrape.md).
 public struct ServerConfig: Sendable {
     public var dataDirectory = "./sextant-data"
     public var host = "127.0.0.1"
@@ -22,9 +24,13 @@ public struct ServerConfig: Sendable {
     public var maintenanceInterval: Duration = .seconds(30)
     /// How often the WAL is fsynced (acknowledged writes already survive a process crash).
     public var walSyncInterval: Duration = .seconds(1)
+    /// Prometheus's `global` and `scrape_configs`.
+    public var scrape = ScrapeSettings()
     /// Whether this host's /proc and /sys are collected as node_exporter would report them.
     public var collectHost = true
-    /// Time between host collections.
+    /// Whether the server scrapes its own `/metrics` as `job="sextant"`.
+    public var collectSelf = true
+    /// Time between host collections and between self-scrapes.
     public var collectInterval: Duration = .seconds(15)
 
     public init() {}
@@ -45,10 +51,11 @@ public struct ServerConfig: Sendable {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
-    /// Sets `collectInterval` from a duration such as `15s`; it must be positive.
+    /// Sets `collectInterval` (host collections and self-scrapes) from a duration such as `15s`;
+    /// it must be positive.
     public mutating func setCollectInterval(_ s: String) throws {
         let ms = try parseDuration(s)
-        guard ms > 0 else { throw ConfigError("the host collection interval must be positive, got \"\(s)\"") }
+        guard ms > 0 else { throw ConfigError("the collection interval must be positive, got \"\(s)\"") }
         collectInterval = .milliseconds(ms)
     }
 
@@ -70,7 +77,8 @@ public struct ServerConfig: Sendable {
             if node == nil { return }
             throw ConfigError("config file \(path) must hold a mapping of settings")
         }
-        let known: Set = ["data", "listen", "retention", "retention_size", "collect_host", "collect_interval"]
+        let known = Set(["data", "listen", "retention", "retention_size", "collect_host", "collect_self", "collect_interval"]
+                        + ScrapeSettings.topLevelKeys)
         if let unknown = root.keys.first(where: { !known.contains($0) }) {
             throw ConfigError("config file \(path): unknown setting \"\(unknown)\" (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -78,11 +86,19 @@ public struct ServerConfig: Sendable {
         if let v = root["listen"] { try setListen("\(v)") }
         if let v = root["retention"] { db.retention = try parseDuration("\(v)") }
         if let v = root["retention_size"] { db.retentionBytes = try parseBytes("\(v)") }
-        if let v = root["collect_host"] {
-            guard let on = v as? Bool else { throw ConfigError("config file \(path): collect_host must be true or false, got \"\(v)\"") }
-            collectHost = on
+        func flag(_ key: String) throws -> Bool? {
+            guard let v = root[key] else { return nil }
+            guard let on = v as? Bool else { throw ConfigError("config file \(path): \(key) must be true or false, got \"\(v)\"") }
+            return on
         }
+        if let on = try flag("collect_host") { collectHost = on }
+        if let on = try flag("collect_self") { collectSelf = on }
         if let v = root["collect_interval"] { try setCollectInterval("\(v)") }
+        do {
+            scrape = try ScrapeSettings.parse(yaml: text, file: path)
+        } catch {
+            throw ConfigError(error.message)
+        }
     }
 }
 
@@ -93,25 +109,11 @@ public struct ConfigError: Error, CustomStringConvertible {
 
 /// Milliseconds in a Prometheus duration such as `15d`, `1h30m`, `90s`, `500ms`, `2w`, `1y`.
 public func parseDuration(_ s: String) throws -> Int64 {
-    let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000),
-                                    ("d", 86_400_000), ("w", 604_800_000), ("y", 31_536_000_000)]
-    var rest = Substring(s)
-    var total: Int64 = 0
-    if rest.isEmpty { throw ConfigError("empty duration") }
-    while !rest.isEmpty {
-        let digits = rest.prefix { $0.isASCII && $0.isNumber }
-        guard let n = Int64(digits), !digits.isEmpty else { throw ConfigError("invalid duration \"\(s)\"") }
-        rest = rest.dropFirst(digits.count)
-        guard let (unit, mult) = units.filter({ rest.hasPrefix($0.0) }).max(by: { $0.0.count < $1.0.count }) else {
-            throw ConfigError("invalid duration \"\(s)\": missing or unknown unit")
-        }
-        rest = rest.dropFirst(unit.count)
-        let (p, o1) = n.multipliedReportingOverflow(by: mult)
-        let (t, o2) = total.addingReportingOverflow(p)
-        if o1 || o2 { throw ConfigError("duration \"\(s)\" is too long") }
-        total = t
+    do {
+        return try PrometheusDuration.parse(s)
+    } catch {
+        throw ConfigError(error.message)
     }
-    return total
 }
 
 /// Bytes in a size such as `512MB`, `10GiB`, `1TB` or a plain number.

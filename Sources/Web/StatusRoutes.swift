@@ -63,7 +63,7 @@ struct StatusRoutes: Sendable {
 
     /// "15d", or "15d or 50GiB" with a size limit, as Prometheus prints it.
     func retentionText() -> String {
-        var text = formatDuration(db.options.retention)
+        var text = PrometheusDuration.format(db.options.retention)
         if let bytes = db.options.retentionBytes { text += " or \(bytes)B" }
         return text
     }
@@ -152,21 +152,4 @@ struct StatusRoutes: Sendable {
             w.endArray()
         }
     }
-}
-
-/// A duration as Prometheus prints one: 15d, 1h30m, 500ms; years and weeks only when they divide
-/// it exactly (90d, not 12w6d).
-func formatDuration(_ ms: Int64) -> String {
-    if ms == 0 { return "0s" }
-    var rest = ms
-    var out = ""
-    for (unit, size, exact) in [("y", Int64(31_536_000_000), true), ("w", 604_800_000, true), ("d", 86_400_000, false),
-                                ("h", 3_600_000, false), ("m", 60_000, false), ("s", 1000, false), ("ms", 1, false)] {
-        if exact && rest % size != 0 { continue }
-        if rest >= size {
-            out += "\(rest / size)\(unit)"
-            rest %= size
-        }
-    }
-    return out
 }

@@ -37,7 +37,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("analytics.max-batch-events"), help: "Most events in one request.")
     var maxBatchEvents: Int?
     @Option(name: .customLong("collect.host"), help: "Collect this host's metrics as node_exporter names them: true or false.") var collectHost: Bool?
-    @Option(name: .customLong("collect.interval"), help: "Time between host collections, e.g. 15s.") var collectInterval: String?
+    @Option(name: .customLong("collect.self"), help: "Scrape this server's own /metrics as job=\"sextant\": true or false.") var collectSelf: Bool?
+    @Option(name: .customLong("collect.interval"), help: "Time between host collections and self-scrapes, e.g. 15s.") var collectInterval: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
 
     func run() async throws {
@@ -51,6 +52,7 @@ struct Serve: AsyncParsableCommand {
             if let lookbackDelta { cfg.query.lookbackDelta = try parseDuration(lookbackDelta) }
             if let queryTimeout { cfg.query.timeout = .milliseconds(try parseDuration(queryTimeout)) }
             if let collectHost { cfg.collectHost = collectHost }
+            if let collectSelf { cfg.collectSelf = collectSelf }
             if let collectInterval { try cfg.setCollectInterval(collectInterval) }
             if let maxSamples {
                 guard maxSamples > 0 else { throw ConfigError("--query.max-samples must be positive") }

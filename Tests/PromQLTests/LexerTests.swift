@@ -1,5 +1,6 @@
 import Testing
 @testable import PromQL
+import TSDB
 
 @Suite struct LexerTests {
     private func kinds(_ q: String) -> [TokenKind] {

@@ -90,8 +90,8 @@ import Testing
     @Test func collectHostFalseTurnsItOff() async throws {
         let dir = NSTemporaryDirectory() + "sextant-host-off-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        for (arguments, expectHostSeries) in [(["--collect.host=false", "--collect.interval=100ms"], false),
-                                              (["--collect.interval=100ms"], true)] {
+        for (arguments, expectHostSeries) in [(["--collect.host=false", "--collect.self=false", "--collect.interval=100ms"], false),
+                                              (["--collect.self=false", "--collect.interval=100ms"], true)] {
             let server = try ServerProcess(data: dir + "/\(expectHostSeries)", port: ServerProcess.freePort(), arguments: arguments)
             defer { server.stop() }
             try await server.waitReady()

@@ -24,9 +24,10 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Starts the server; with `fileSizeLimitKiB` every file it writes is capped at that size,
     /// which makes writes fail as on a full disk. `arguments` are added to `serve`'s; by default
-    /// the host collector is off, since its samples (at the current time) would move the
-    /// retention window past the fixed timestamps tests write.
-    init(data: String, port: Int, fileSizeLimitKiB: Int? = nil, arguments: [String] = ["--collect.host=false"]) throws {
+    /// the host collector and the self-scrape are off, since their samples (at the current time)
+    /// would move the retention window past the fixed timestamps tests write.
+    init(data: String, port: Int, fileSizeLimitKiB: Int? = nil,
+         arguments: [String] = ["--collect.host=false", "--collect.self=false"]) throws {
         self.port = port
         base = "http://127.0.0.1:\(port)"
         let bin = ServerProcess.binary
@@ -45,7 +46,6 @@ final class ServerProcess: @unchecked Sendable {
         try process.run()
     }
 
-    /// Waits until `/-/ready` answers 200.
     /// Waits until `/-/ready` answers 200. Gives up only after `timeout` seconds *and* 300 tries:
     /// while CPU-bound tests run in parallel, this task may get no thread for a long stretch,
     /// and a wall-clock deadline alone would fail a server that was up all along. Ten minutes

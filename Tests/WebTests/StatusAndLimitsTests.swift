@@ -131,13 +131,4 @@ import Testing
             #expect(try await first == .ok)
         }
     }
-
-    @Test func durationsPrintAsPrometheusPrintsThem() {
-        #expect(formatDuration(15 * 86_400_000) == "15d")
-        #expect(formatDuration(14 * 86_400_000) == "2w")
-        #expect(formatDuration(365 * 86_400_000) == "1y")
-        #expect(formatDuration(5_400_000) == "1h30m")
-        #expect(formatDuration(1500) == "1s500ms")
-        #expect(formatDuration(0) == "0s")
-    }
 }

@@ -14,10 +14,11 @@ struct TestServer {
         dir = NSTemporaryDirectory() + "sextant-web-\(UUID().uuidString)"
         config.dataDirectory = dir
         config.port = 0
-        // Tests about other things see only the data they wrote, and host samples at the current
-        // time would move the retention window past their fixed timestamps. HostCollectorTests
-        // turn it on.
+        // Tests about other things see only the data they wrote, and host samples (or
+        // self-scrapes) at the current time would move the retention window past their fixed
+        // timestamps. HostCollectorTests and the self-scrape tests turn them on.
         config.collectHost = false
+        config.collectSelf = false
     }
 
     func cleanup() { try? FileManager.default.removeItem(atPath: dir) }

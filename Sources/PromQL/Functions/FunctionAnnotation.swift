@@ -1,3 +1,5 @@
+import TSDB
+
 /// The warnings and infos PromQL functions and aggregations attach to a result, with the exact
 /// texts Prometheus 3 prints.
 ///

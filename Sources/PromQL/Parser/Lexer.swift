@@ -1,3 +1,5 @@
+import TSDB
+
 /// Splits a PromQL query into tokens, with Prometheus's lexing rules and error messages.
 ///
 /// Like Prometheus's lexer it is modal: inside `{...}` only label matcher tokens are recognised, and

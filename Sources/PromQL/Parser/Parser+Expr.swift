@@ -346,9 +346,10 @@ extension Parser {
     }
 
     func parseDurationToken(_ t: Token) throws(PromQLError) -> Int64 {
-        switch DurationParser.parseMessage(t.text) {
-        case .success(let ms): return ms
-        case .failure(let e): throw error(e.message, t.position)
+        do {
+            return try PrometheusDuration.parse(t.text)
+        } catch let e {
+            throw error(e.message, t.position)
         }
     }
 

@@ -16,7 +16,7 @@ enum Printer {
         case .number(let n):
             if n.isDuration {
                 let ms = Int64((n.value.magnitude * 1000).rounded(.towardZero).clamped(to: 0...9.2e18))
-                out += (n.value < 0 ? "-" : "") + DurationParser.format(ms)
+                out += (n.value < 0 ? "-" : "") + PrometheusDuration.format(ms)
             } else {
                 out += GoFloatFormat.formatF(n.value)
             }
@@ -27,12 +27,12 @@ enum Printer {
             writeModifiers(at: vs.at, offset: vs.offset, to: &out)
         case .matrixSelector(let m):
             writeSelector(m.selector, to: &out)
-            out += "[" + DurationParser.format(m.range) + "]"
+            out += "[" + PrometheusDuration.format(m.range) + "]"
             writeModifiers(at: m.selector.at, offset: m.selector.offset, to: &out)
         case .subquery(let s):
             write(s.expr, to: &out)
-            out += "[" + DurationParser.format(s.range) + ":"
-            if let step = s.step, step != 0 { out += DurationParser.format(step) }
+            out += "[" + PrometheusDuration.format(s.range) + ":"
+            if let step = s.step, step != 0 { out += PrometheusDuration.format(step) }
             out += "]"
             writeModifiers(at: s.at, offset: s.offset, to: &out)
         case .unary(let u):
@@ -124,9 +124,9 @@ enum Printer {
         case .end: out += " @ end()"
         }
         if offset > 0 {
-            out += " offset " + DurationParser.format(offset)
+            out += " offset " + PrometheusDuration.format(offset)
         } else if offset < 0 {
-            out += " offset -" + DurationParser.format(offset == Int64.min ? Int64.max : -offset)
+            out += " offset -" + PrometheusDuration.format(offset == Int64.min ? Int64.max : -offset)
         }
     }
 

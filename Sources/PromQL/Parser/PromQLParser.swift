@@ -29,6 +29,10 @@ public enum PromQLParser {
 
     /// Parses a Prometheus duration such as `1h30m`, `5m`, `1y`, `100ms` into milliseconds.
     public static func parseDuration(_ text: String) throws(PromQLError) -> Int64 {
-        try DurationParser.parse(text)
+        do {
+            return try PrometheusDuration.parse(text)
+        } catch {
+            throw PromQLError(.parse, error.message)
+        }
     }
 }

@@ -1,3 +1,5 @@
+import TSDB
+
 /// The kinds of lexical items in PromQL (and in promqltest series descriptions).
 enum TokenKind: Equatable, Sendable {
     case eof
