@@ -104,7 +104,11 @@ public final class HTTPScrapeFetcher: ScrapeFetcher {
             } catch {
                 throw IngestError(.scrapeFailed, "cannot read client certificate \(cert): \(error)")
             }
-            tls.privateKey = .file(key)
+            do {
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
+            } catch {
+                throw IngestError(.scrapeFailed, "cannot read client key \(key): \(error)")
+            }
         }
         return tls
     }
