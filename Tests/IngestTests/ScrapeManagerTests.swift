@@ -3,11 +3,15 @@ import Foundation
 import Testing
 import TSDB
 
-/// Polls `condition` every 50 ms for up to `seconds`; true once it holds.
+/// Polls `condition` every 50 ms until it holds; false once `seconds` have passed *and* twenty
+/// tries per second were made (on a loaded machine the scrape loops and this task may get no
+/// thread for a long stretch, and a wall-clock deadline alone would give up meanwhile).
 func eventually(_ seconds: Double = 20, _ condition: () throws -> Bool) async throws -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
+    let start = Date()
+    var tries = 0
+    while tries < Int(seconds * 20) || Date().timeIntervalSince(start) < seconds {
         if try condition() { return true }
+        tries += 1
         try await Task.sleep(for: .milliseconds(50))
     }
     return try condition()
