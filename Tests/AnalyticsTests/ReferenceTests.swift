@@ -4,7 +4,9 @@ import Foundation
 import Testing
 
 /// Every analysis the DuckDB reference defines, on the same generated events, number for number.
-@Suite struct ReferenceTests {
+/// Serialized: the first test builds the workload (Python, tens of seconds) and the others would
+/// each hold a thread of the shared pool waiting for it, starving every other suite meanwhile.
+@Suite(.serialized) struct ReferenceTests {
     @Test func dauIsUniqueUsersByDayAndPlatform() throws {
         guard let w = try ReferenceWorkload.get() else { return }
         let result = try Trends.run(Trends.Request(math: .uniqueUsers, interval: .day, breakdown: .column(.platform)), on: w.reader)
